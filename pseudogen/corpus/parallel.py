@@ -1,0 +1,66 @@
+"""Parallel corpora: a directory of line-aligned `<split>.code` / `<split>.anno` files.
+
+Line i of `train.code` is one statement of code, line i of `train.anno` is its
+description. Splits are `train` (required), `dev` and `test` (optional).
+Reading checks what a user can get wrong and names the file and line: a
+missing file, an empty file, unequal line counts, bytes that are not UTF-8.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from pseudogen.errors import PseudogenError
+
+SPLITS = ("train", "dev", "test")
+
+
+class Pair(NamedTuple):
+    code: str
+    text: str
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file without their line ends."""
+    path = Path(path)
+    if not path.is_file():
+        raise PseudogenError("no such file", str(path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise PseudogenError(f"bytes that are not UTF-8 (at byte {err.start})", f"{path}:{line}") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
+
+
+def read_parallel(code_path: Path, anno_path: Path) -> list[Pair]:
+    """Pairs from two line-aligned files; unequal or empty files are an error."""
+    code = read_lines(code_path)
+    anno = read_lines(anno_path)
+    if not code:
+        raise PseudogenError("the file is empty", str(code_path))
+    if len(code) != len(anno):
+        raise PseudogenError(
+            f"{len(code)} lines, but {anno_path} has {len(anno)}: the two sides must be line-aligned",
+            str(code_path),
+        )
+    return [Pair(c, a) for c, a in zip(code, anno)]
+
+
+def has_split(corpus_dir: Path, split: str) -> bool:
+    corpus_dir = Path(corpus_dir)
+    return (corpus_dir / f"{split}.code").is_file() and (corpus_dir / f"{split}.anno").is_file()
+
+
+def read_split(corpus_dir: Path, split: str = "train") -> list[Pair]:
+    """The pairs of one split of a corpus directory."""
+    corpus_dir = Path(corpus_dir)
+    if split not in SPLITS:
+        raise PseudogenError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    if not corpus_dir.is_dir():
+        raise PseudogenError("no such corpus directory", str(corpus_dir))
+    return read_parallel(corpus_dir / f"{split}.code", corpus_dir / f"{split}.anno")
