@@ -1,0 +1,4 @@
+"""`python -m pseudogen` runs the command line."""
+from pseudogen.cli import main
+
+main()
