@@ -10,6 +10,11 @@ dependencies are needed only by those who use Japanese.
 - `ja`: Japanese morphemes via fugashi + unidic-lite (`pseudogen.text.ja`).
 - `space`: split at whitespace, join with one space: for text that is
   tokenized already.
+
+A token may hold spaces (a quoted literal such as `'default value'` is one
+token). Where tokens are stored one line per sentence, separated by spaces,
+`join_tokens` writes a space inside a token as U+2581 (as SentencePiece does)
+and `split_tokens` reverses it.
 """
 from __future__ import annotations
 
@@ -37,6 +42,19 @@ class SpaceTokenizer:
 
     def detokenize(self, tokens: list[str]) -> str:
         return " ".join(tokens)
+
+
+TOKEN_SPACE = "\u2581"
+
+
+def join_tokens(tokens: list[str]) -> str:
+    """Tokens as one space-separated line; a space inside a token becomes U+2581."""
+    return " ".join(token.replace(" ", TOKEN_SPACE) for token in tokens)
+
+
+def split_tokens(line: str) -> list[str]:
+    """The tokens of a line written by `join_tokens`."""
+    return [token.replace(TOKEN_SPACE, " ") for token in line.split()]
 
 
 _TOKENIZERS = {
