@@ -42,6 +42,21 @@ def data_roots() -> list[Path]:
     return roots
 
 
+def corpora_root(explicit: str | Path | None = None) -> Path:
+    """The directory that holds the shared corpora (`django/`, `spoc/`), for benchmarks and tools.
+
+    In order: `explicit`, `$PSEUDOGEN_DATA`, `<repo>/../shared/corpora`.
+    """
+    candidates = [Path(explicit)] if explicit else []
+    if os.environ.get("PSEUDOGEN_DATA"):
+        candidates.append(Path(os.environ["PSEUDOGEN_DATA"]))
+    candidates.append(REPO_ROOT.parent / "shared" / "corpora")
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise PseudogenError(f"no corpora directory; tried {', '.join(map(str, candidates))}")
+
+
 def resolve_corpus(name_or_path: str | None) -> Path:
     """The directory of a corpus given as a path or a name (see the module docstring)."""
     if not name_or_path:

@@ -5,10 +5,10 @@ For each split of a corpus directory:
 - pairs;
 - tokens per line on each side, mean and maximum;
 - vocabulary size (distinct tokens) on each side;
-- copy rate: the share of text tokens that also occur in their code line. A
-  text token occurs in the code line if it equals a code token, or the code
-  tokens of a contiguous stretch written together (`self._cache` is the
-  stretch `self . _cache`). This is how much of the output a translator can
+- copy rate: the share of text words (tokens with a letter or digit, so not
+  punctuation) that also occur in their code line. A word occurs in the code
+  line if it equals a code token, or the code tokens of a contiguous stretch
+  written together (`self._cache` is the stretch `self . _cache`). This is how much of the output a translator can
   copy rather than translate (Oda et al. 2015 leave such words to be copied;
   See et al. 2017 build a copy mechanism for them).
 
@@ -34,6 +34,7 @@ _CODE_TOKEN = re.compile(
     r"""|\S"""
 )
 MAX_STRETCH = 12
+_WORD = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,15 @@ def split_stats(split: str, pairs: list[Pair], tokenizer: Tokenizer) -> SplitSta
     """The statistics of one split's pairs."""
     code_lines = [code_tokens(pair.code) for pair in pairs]
     text_lines = [tokenizer.tokenize(pair.text) for pair in pairs]
-    copied = sum(_copied_tokens(code, text) for code, text in zip(code_lines, text_lines))
-    text_total = sum(map(len, text_lines))
+    text_words = [[token for token in text if _WORD.search(token)] for text in text_lines]
+    copied = sum(_copied_tokens(code, words) for code, words in zip(code_lines, text_words))
+    word_total = sum(map(len, text_words))
     return SplitStats(
         split,
         len(pairs),
         _side_stats(code_lines),
         _side_stats(text_lines),
-        copied / text_total if text_total else 0.0,
+        copied / word_total if word_total else 0.0,
     )
 
 
