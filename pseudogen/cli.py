@@ -41,19 +41,23 @@ def main() -> None:
 @main.command()
 @click.option("--lang", "-l", default="en", show_default=True, help="Language of the text: en, ja or space.")
 @click.option("--detokenize", "-d", is_flag=True, help="Join space-separated tokens back into text instead.")
-@click.argument("input_file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("input_file", type=click.File("rb"), default="-")
 def tokenize(lang: str, detokenize: bool, input_file) -> None:
     """Tokenize text, one sentence per line (stdin by default).
 
     Tokens come out separated by spaces; a space inside a token (a quoted
-    literal) is written as U+2581, which --detokenize reads back.
+    literal) is written as U+2581, which --detokenize reads back. A line that is
+    not UTF-8 is reported and comes out empty.
     """
-    from pseudogen.text import get_tokenizer, join_tokens, split_tokens
+    from pseudogen.text import get_tokenizer
+    from pseudogen.text.stream import tokenize_stream
 
-    tokenizer = get_tokenizer(lang)
-    for line in input_file:
-        line = line.rstrip("\n")
-        click.echo(tokenizer.detokenize(split_tokens(line)) if detokenize else join_tokens(tokenizer.tokenize(line)))
+    report = _BadLineReport()
+    name = getattr(input_file, "name", "<stdin>")
+    for line in tokenize_stream(input_file, get_tokenizer(lang), detokenize, report, name):
+        click.echo(line)
+    if report.count:
+        sys.exit(1)
 
 
 @main.group()
@@ -125,7 +129,7 @@ class _BadLineReport:
 
     def __call__(self, err: PseudogenError) -> None:
         self.count += 1
-        click.echo(f"warning: {err} (skipped)", err=True)
+        click.echo(f"warning: {err}", err=True)
 
     def summary(self) -> str:
         return f"; skipped {self.count} bad lines" if self.count else ""

@@ -115,3 +115,16 @@ def test_cli_tokenize_and_back():
     assert back.output == text
     bad = runner.invoke(main, ["tokenize", "--lang", "xx"], input=text)
     assert (bad.exit_code, bad.output) == (1, "error: no tokenizer for language 'xx'; known: en, ja, space\n")
+
+
+def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path):
+    from click.testing import CliRunner
+
+    from pseudogen.cli import main
+
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"first line.\n\xff\nthird, line\n")
+    result = CliRunner().invoke(main, ["tokenize", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == "first line .\n\nthird , line\n"
+    assert f"warning: {path}:2: bytes that are not UTF-8 (at column 1)" in result.output
