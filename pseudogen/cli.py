@@ -38,11 +38,11 @@ def main() -> None:
 # --- text and corpora ---
 
 
-@main.command()
+@main.command("tokenize")
 @click.option("--lang", "-l", default="en", show_default=True, help="Language of the text: en, ja or space.")
 @click.option("--detokenize", "-d", is_flag=True, help="Join space-separated tokens back into text instead.")
 @click.argument("input_file", type=click.File("rb"), default="-")
-def tokenize(lang: str, detokenize: bool, input_file) -> None:
+def tokenize_text(lang: str, detokenize: bool, input_file) -> None:
     """Tokenize text, one sentence per line (stdin by default).
 
     Tokens come out separated by spaces; a space inside a token (a quoted
@@ -60,17 +60,17 @@ def tokenize(lang: str, detokenize: bool, input_file) -> None:
         sys.exit(1)
 
 
-@main.group()
-def corpus() -> None:
+@main.group("corpus")
+def corpus_group() -> None:
     """Fetch, import and describe parallel corpora."""
 
 
-@corpus.command()
+@corpus_group.command("fetch")
 @click.argument("name")
 @click.option("--output", "-o", type=click.Path(file_okay=False), help="Directory to write (default: the user cache).")
 @click.option("--base-url", help="Download from here instead of the manifest's URL (a mirror).")
 @click.option("--force", is_flag=True, help="Replace the directory if it exists.")
-def fetch(name: str, output: str | None, base_url: str | None, force: bool) -> None:
+def corpus_fetch(name: str, output: str | None, base_url: str | None, force: bool) -> None:
     """Download the public corpus NAME (e.g. django), check it and write its standard split."""
     from pseudogen.corpus.fetch import StderrProgress, fetch_corpus, load_manifest
 
@@ -78,46 +78,46 @@ def fetch(name: str, output: str | None, base_url: str | None, force: bool) -> N
     click.echo(f"wrote {dest}")
 
 
-@corpus.command()
+@corpus_group.command("stats")
 @click.argument("corpus_name")
 @click.option("--lang", "-l", default="en", show_default=True, help="Language of the text side.")
-def stats(corpus_name: str, lang: str) -> None:
+def corpus_stats(corpus_name: str, lang: str) -> None:
     """Sizes, lengths, vocabularies and copy rate of each split of a corpus (directory or name)."""
     from pseudogen.corpus.resolve import resolve_corpus
-    from pseudogen.corpus.stats import corpus_stats, format_stats
+    from pseudogen.corpus import stats
     from pseudogen.text import get_tokenizer
 
     corpus_dir = resolve_corpus(corpus_name)
     click.echo(f"corpus {corpus_dir}")
-    click.echo(format_stats(corpus_stats(corpus_dir, get_tokenizer(lang))))
+    click.echo(stats.format_stats(stats.corpus_stats(corpus_dir, get_tokenizer(lang))))
 
 
-@corpus.command("import-spoc")
+@corpus_group.command("import-spoc")
 @click.argument("tsv_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Corpus directory to write.")
 @click.option("--split", default="train", show_default=True, type=click.Choice(["train", "dev", "test"]))
-def import_spoc(tsv_files: tuple[str, ...], output: str, split: str) -> None:
+def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, split: str) -> None:
     """Write the annotated lines of SPoC TSV files as one split of a corpus directory."""
-    from pseudogen.corpus.spoc import import_spoc as run_import
+    from pseudogen.corpus.spoc import import_spoc
 
     report = _BadLineReport()
-    lines = run_import(tsv_files, output, split, report)
+    lines = import_spoc(tsv_files, output, split, report)
     programs = len({line.program for line in lines})
     click.echo(f"wrote {len(lines)} pairs from {programs} programs to {output}/{split}.*{report.summary()}")
 
 
-@corpus.command("import-jsonl")
+@corpus_group.command("import-jsonl")
 @click.argument("jsonl_file", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Corpus directory to write.")
 @click.option("--split", default="train", show_default=True, type=click.Choice(["train", "dev", "test"]))
 @click.option("--code-key", default="code", show_default=True, help="Key of the code in each object.")
 @click.option("--text-key", default="text", show_default=True, help="Key of the text in each object.")
-def import_jsonl(jsonl_file: str, output: str, split: str, code_key: str, text_key: str) -> None:
+def corpus_import_jsonl(jsonl_file: str, output: str, split: str, code_key: str, text_key: str) -> None:
     """Write the pairs of a JSON Lines file as one split of a corpus directory."""
-    from pseudogen.corpus.jsonl import import_jsonl as run_import
+    from pseudogen.corpus.jsonl import import_jsonl
 
     report = _BadLineReport()
-    pairs = run_import(jsonl_file, output, split, code_key, text_key, report)
+    pairs = import_jsonl(jsonl_file, output, split, code_key, text_key, report)
     click.echo(f"wrote {len(pairs)} pairs to {output}/{split}.*{report.summary()}")
 
 
