@@ -133,3 +133,51 @@ class _BadLineReport:
 
     def summary(self) -> str:
         return f"; skipped {self.count} bad lines" if self.count else ""
+
+
+# --- training pipeline ---
+
+
+def _train_options(command):
+    from pseudogen.config import click_options
+
+    return click_options(command)
+
+
+@main.command("train")
+@click.argument("corpus_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--output", "-o", "model_dir", type=click.Path(file_okay=False),
+              help="Model directory to write (with --default: the user cache).")
+@click.option("--default", "use_default", is_flag=True,
+              help="Build the default Python->English model from the Django corpus into the user cache.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="TOML file of settings; keys are the option names below (command-line options win).")
+@click.option("--resume", is_flag=True, help="Reuse the stages a previous run finished with the same settings.")
+@click.option("--stop-after", type=click.Choice(["parse", "align", "extract", "lm", "tune", "evaluate"]),
+              help="Stop after this stage (its files are in MODEL_DIR/stages/).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@_train_options
+def train_command(corpus_dir, model_dir, use_default, config_file, resume, stop_after, quiet, **settings):
+    """Train a model from CORPUS_DIR (train.* and dev.*; a path or a name such as django or sample).
+
+    Stages: parse, align, extract, lm, tune (on dev, on --tune-lines of it, or on
+    lines held out from train when there is no dev), evaluate. Every option can
+    also be set in a --config file.
+    """
+    from pseudogen.config import TrainConfig, load_config_file
+    from pseudogen.corpus.resolve import resolve_corpus
+    from pseudogen.pipeline import TqdmProgress, default_corpus_dir, default_model_dir, train
+
+    if use_default:
+        corpus = default_corpus_dir(corpus_dir)
+        model_dir = model_dir or str(default_model_dir())
+    elif corpus_dir is None or model_dir is None:
+        raise PseudogenError("give CORPUS_DIR and -o MODEL_DIR, or --default")
+    else:
+        corpus = resolve_corpus(corpus_dir)
+    layers = [(load_config_file(config_file), config_file)] if config_file else []
+    layers.append(({name.replace("_", "-"): value for name, value in settings.items()}, "command line"))
+    config = TrainConfig.from_layers(*layers)
+    report = train(corpus, model_dir, config, resume=resume, progress=TqdmProgress(disable=quiet),
+                   stop_after=stop_after)
+    click.echo(report.table())

@@ -1,0 +1,297 @@
+"""`pseudogen train`: every stage in order, from a corpus directory to a model directory.
+
+    parse -> align -> extract -> lm -> tune -> evaluate -> model.toml
+
+(the stages themselves are in `pseudogen.stages`). Each stage writes into
+`MODEL_DIR/stages/<n>-<name>/` atomically with a `stage.toml` (`stagedir`);
+with `resume=True` a stage whose settings' signature and inputs are those of
+this run is reused instead of run again. Each stage shows one progress bar
+(tqdm on stderr, with its estimate of the time left); lines that could not be
+parsed are counted, and the first few are shown.
+
+The tuning set is dev (or the `--tune-lines` slice of it, the rest of dev
+being scored), or, without a dev split, lines held out from the end of train;
+the stage figures say which. The model directory gets `model.toml` (languages,
+weights, decoder settings, and a signature: version, corpus and its hashes,
+every stage's settings signature, and the training figures: time, CPU time
+and memory per stage, rule count, BLEU), `rules.sqlite` and `lm.arpa` (hard
+links to the stage files where the file system allows).
+
+The default model (`pseudogen train --default`) is Python -> English from the
+Django corpus, kept in the user cache (`default_model_dir`).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pseudogen import __version__
+from pseudogen.config import TrainConfig
+from pseudogen.errors import PseudogenError
+from pseudogen.stagedir import Meter, StageDirectory, StageRecord, file_sha256
+
+STAGE_NAMES = ("parse", "align", "extract", "lm", "tune", "evaluate")
+DEFAULT_CORPUS = "django"
+DEFAULT_MODEL_NAME = "python-en"
+
+
+def default_model_dir() -> Path:
+    """Where the default model lives: `$XDG_CACHE_HOME/pseudogen/models/python-en` (or ~/.cache/...)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pseudogen" / "models" / DEFAULT_MODEL_NAME
+
+
+DEFAULT_MODEL_COMMAND = "pseudogen train --default"
+
+
+def default_model_or_error() -> Path:
+    """The default model's directory, or an error that says which command makes it."""
+    path = default_model_dir()
+    if not (path / "model.toml").is_file():
+        raise PseudogenError(f"no model given and no default model at {path}; "
+                             f"make it with `{DEFAULT_MODEL_COMMAND}` (or `make demo`), or give --model")
+    return path
+
+
+# -- progress -----------------------------------------------------------------------------
+
+class TqdmProgress:
+    """One tqdm bar per stage on stderr, and notes printed above the bars."""
+
+    def __init__(self, stream=None, disable: bool = False):
+        self.stream = stream or sys.stderr
+        self.disable = disable
+
+    def bar(self, label: str):
+        from tqdm import tqdm
+
+        return tqdm(desc=label, total=None, file=self.stream, disable=self.disable, leave=True,
+                    dynamic_ncols=True, bar_format="{desc:<12} {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} "
+                                                   "[{elapsed}<{remaining}]{postfix}")
+
+    def note(self, text: str) -> None:
+        from tqdm import tqdm
+
+        if not self.disable:
+            tqdm.write(text, file=self.stream)
+
+
+class QuietProgress(TqdmProgress):
+    """No bars; the notes are kept in `notes` (for tests and scripts)."""
+
+    def __init__(self):
+        super().__init__(disable=True)
+        self.notes: list[str] = []
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+
+# -- the report ---------------------------------------------------------------------------
+
+@dataclass
+class TrainingReport:
+    """What `train` did: each stage's record, and the model directory it made."""
+
+    model_dir: Path
+    stages: list[StageRecord] = field(default_factory=list)
+    stopped_after: str | None = None
+
+    def stage(self, name: str) -> StageRecord | None:
+        return next((record for record in self.stages if record.name == name), None)
+
+    @property
+    def rules(self) -> int | None:
+        extract = self.stage("extract")
+        return extract.counts.get("rules") if extract else None
+
+    @property
+    def dev_bleu(self) -> float | None:
+        evaluate = self.stage("evaluate")
+        return evaluate.counts.get("bleu") if evaluate else None
+
+    def figures(self) -> dict:
+        """The training figures recorded in model.toml."""
+        figures: dict = {
+            "seconds": round(sum(r.seconds for r in self.stages), 2),
+            "stages": {r.name: {"seconds": round(r.seconds, 2), "cpu_seconds": round(r.cpu_seconds, 2),
+                                "peak_rss_mb": round(r.peak_rss_mb, 1), "reused": r.reused}
+                       for r in self.stages},
+        }
+        if self.rules is not None:
+            figures["rules"] = self.rules
+        evaluate = self.stage("evaluate")
+        if evaluate:
+            figures["bleu"] = evaluate.counts["bleu"]
+            figures["bleu_tokenised"] = evaluate.counts["bleu_tokenised"]
+            figures["scored_set"] = evaluate.counts["scored_set"]
+        tune = self.stage("tune")
+        if tune:
+            figures["tuning_set"] = tune.counts["tuning_set"]
+            if "tuning_bleu" in tune.counts:
+                figures["tuning_bleu_tokenised"] = tune.counts["tuning_bleu"]
+        return figures
+
+    def table(self) -> str:
+        """A summary for people: one line per stage, then the model's figures."""
+        lines = [f"{'stage':<10} {'time':>9} {'cpu':>9} {'peak MB':>8}  figures"]
+        for r in self.stages:
+            how = " (reused)" if r.reused else ""
+            shown = ", ".join(f"{k} {v}" for k, v in r.counts.items() if not isinstance(v, (list, dict)))
+            lines.append(f"{r.name:<10} {r.seconds:>8.1f}s {r.cpu_seconds:>8.1f}s {r.peak_rss_mb:>8.0f}  {shown}{how}")
+        lines.append(f"{'total':<10} {sum(r.seconds for r in self.stages):>8.1f}s")
+        if self.stopped_after:
+            lines.append(f"stopped after {self.stopped_after}; stage files in {self.model_dir / 'stages'}")
+        else:
+            lines.append(f"model: {self.model_dir}")
+        return "\n".join(lines)
+
+
+# -- training -----------------------------------------------------------------------------
+
+def corpus_inputs(corpus_dir: Path, config: TrainConfig) -> dict[str, str]:
+    """The hashes of what the parse stage reads: the corpus files and the tree rules file."""
+    from pseudogen.syntax.frontends import rules_path
+
+    inputs = {}
+    for name in ("train.code", "train.anno", "dev.code", "dev.anno"):
+        if (corpus_dir / name).is_file():
+            inputs[name] = file_sha256(corpus_dir / name)
+    rules = Path(config.parse.rules_file) if config.parse.rules_file else rules_path(config.parse.language)
+    if not rules.is_file():
+        raise PseudogenError("no such rules file", str(rules))
+    inputs["rules"] = file_sha256(rules)
+    return inputs
+
+
+def check_model_dir(model_dir: Path) -> None:
+    """Refuse to write into a directory that holds something other than a pseudogen model."""
+    if model_dir.exists() and not model_dir.is_dir():
+        raise PseudogenError("the model directory is a file", str(model_dir))
+    if model_dir.is_dir() and any(model_dir.iterdir()):
+        if not ((model_dir / "stages").is_dir() or (model_dir / "model.toml").is_file()):
+            raise PseudogenError("the directory exists and is not a pseudogen model directory; "
+                                 "give a new or empty directory", str(model_dir))
+
+
+class _Run:
+    """One training run: the stages' directories, their records, and how each is run or reused."""
+
+    def __init__(self, corpus_dir: Path, model_dir: Path, config: TrainConfig, resume: bool, progress):
+        self.corpus_dir, self.model_dir, self.config = corpus_dir, model_dir, config
+        self.resume, self.progress = resume, progress
+        self.dirs = {name: StageDirectory(model_dir / "stages", n, name) for n, name in enumerate(STAGE_NAMES, 1)}
+        self.records: dict[str, StageRecord] = {}
+
+    def inputs(self, name: str) -> dict[str, str]:
+        if name == "parse":
+            return corpus_inputs(self.corpus_dir, self.config)
+        upstream = {"align": ["parse"], "extract": ["parse", "align"], "lm": ["parse"],
+                    "tune": ["parse", "extract", "lm"], "evaluate": ["parse", "tune"]}[name]
+        return {stage: self.records[stage].digest() for stage in upstream}
+
+    def stage(self, name: str, work: Callable) -> StageRecord:
+        """Reuse the finished stage if it matches (with --resume), else run `work(out, bar)` and commit it."""
+        directory = self.dirs[name]
+        signature = self.config.signature(name)
+        inputs = self.inputs(name)
+        record = directory.reusable(signature, inputs) if self.resume else None
+        if record is not None:
+            self.progress.note(f"{name}: reused {directory.path}")
+        else:
+            record = self._run(directory, signature, inputs, work)
+        self.records[name] = record
+        return record
+
+    def _run(self, directory: StageDirectory, signature: str, inputs: dict, work: Callable) -> StageRecord:
+        out = directory.begin()
+        meter = Meter()
+        with self.progress.bar(directory.name) as bar:
+            counts = work(out, bar)
+        seconds, cpu, peak = meter.stop()
+        record = StageRecord(directory.name, signature, inputs, seconds=round(seconds, 3),
+                             cpu_seconds=round(cpu, 3), peak_rss_mb=round(peak, 1), counts=counts)
+        return directory.commit(record)
+
+    def path(self, name: str) -> Path:
+        return self.dirs[name].path
+
+
+def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | None = None, resume: bool = False,
+          progress=None, stop_after: str | None = None) -> TrainingReport:
+    """Train a model from a corpus directory into `model_dir`; see the module docstring."""
+    from pseudogen import stages
+
+    config = config or TrainConfig()
+    progress = progress or TqdmProgress()
+    corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
+    if stop_after is not None and stop_after not in STAGE_NAMES:
+        raise PseudogenError(f"unknown stage {stop_after!r}; expected one of {', '.join(STAGE_NAMES)}")
+    if not corpus_dir.is_dir():
+        raise PseudogenError("no such corpus directory", str(corpus_dir))
+    check_model_dir(model_dir)
+    (model_dir / "model.toml").unlink(missing_ok=True)  # a model is complete only when this is written, last
+    run = _Run(corpus_dir, model_dir, config, resume, progress)
+    report = TrainingReport(model_dir)
+    steps = [
+        ("parse", lambda out, bar: stages.run_parse(corpus_dir, config, out, bar, progress.note)),
+        ("align", lambda out, bar: stages.run_align(run.path("parse"), config, out, bar)),
+        ("extract", lambda out, bar: stages.run_extract(run.path("parse"), run.path("align"), config, out, bar)),
+        ("lm", lambda out, bar: stages.run_lm(run.path("parse"), config, out, bar)),
+        ("tune", lambda out, bar: stages.run_tune(run.path("parse"), run.path("extract"), run.path("lm"), config,
+                                                  tuning_source(run), out, bar)),
+        ("evaluate", lambda out, bar: stages.run_evaluate(run.path("parse"), run.path("tune"), config,
+                                                          tuning_source(run), out, bar)),
+    ]
+    for name, work in steps:
+        report.stages.append(run.stage(name, work))
+        if name == "parse":
+            _say_tuning_source(run.records["parse"], progress)
+        if name == stop_after:
+            report.stopped_after = name
+            return report
+    write_model(run, report)
+    return report
+
+
+def tuning_source(run: _Run) -> str:
+    return run.records["parse"].counts["tuning_source"]
+
+
+def _say_tuning_source(parse: StageRecord, progress) -> None:
+    counts = parse.counts
+    progress.note(f"parse: {counts['train_pairs']} training pairs, {counts['skipped']} lines skipped; "
+                  f"tuning set: {counts['tuning_source']} ({counts['tuning_lines']} lines)")
+
+
+def write_model(run: _Run, report: TrainingReport) -> None:
+    """The model directory's files: rules, LM and, last, model.toml with the tuned weights and the figures."""
+    from pseudogen import stages
+    from pseudogen.model import ModelDirectory
+
+    tuned = ModelDirectory.load(run.path("tune") / "model", check_hash=False)
+    signature = {
+        "corpus": str(run.corpus_dir.resolve()),
+        "corpus_sha256": {k: v for k, v in run.records["parse"].inputs.items() if k != "rules"},
+        "tree_rules_sha256": run.records["parse"].inputs["rules"],
+        "settings": {k: v for k, v in run.config.options().items() if v is not None and k != "processes"},
+        "stage_signatures": {name: record.signature for name, record in run.records.items()},
+        "training": report.figures(),
+    }
+    stages.assemble_model(run.model_dir, run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa",
+                          run.config, weights=tuned.weights, signature=signature)
+
+
+def default_corpus_dir(explicit: str | None = None) -> Path:
+    """The Django corpus for the default model: an explicit path, $PSEUDOGEN_DATA, ../shared/corpora, the cache."""
+    from pseudogen.corpus.resolve import resolve_corpus
+
+    if explicit:
+        return resolve_corpus(explicit)
+    try:
+        return resolve_corpus(DEFAULT_CORPUS)
+    except PseudogenError as err:
+        raise PseudogenError(f"{err.message}; fetch it with `pseudogen corpus fetch {DEFAULT_CORPUS}`") from None

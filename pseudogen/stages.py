@@ -1,0 +1,406 @@
+"""The six stages of `pseudogen train`, each from its input files to its output files.
+
+Each stage function takes the settings (`config.TrainConfig`), the finished
+directories of the stages before it, the directory to write into and a
+progress bar, writes its files and returns its figures (the `[counts]` of its
+`stage.toml`). Files are plain text a person can read, one line per pair:
+
+1. parse     train.trees (s-expressions), train.source (the trees' leaves),
+             train.target (the tokenised descriptions), train.lines (corpus line
+             numbers), skipped.txt (lines that did not parse, with the reason),
+             tuning.code / tuning.anno / tuning.target (the tuning set: dev, or
+             lines held out from the end of train when there is no dev)
+2. align     alignment.txt (Pharaoh `src-trg`), lexicon.tsv (align.lexicon)
+3. extract   rules.sqlite (GHKM rules with Travatar's features)
+4. lm        lm.arpa (modified Kneser-Ney)
+5. tune      model/ (a model directory with the tuned weights), tuning.tsv
+             (BLEU and weights per iteration)
+6. evaluate  hypotheses.txt, report.json (pseudogen.evaluate.report) on the
+             dev lines outside `--tune-lines`, or on the tuning set itself
+
+Tokens are written with `text.join_tokens`, so a token holding a space (a
+quoted literal) stays one token; the language model's words are those same
+space-free forms (U+2581 for the space).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator, NamedTuple, Sequence
+
+from pseudogen.config import LineRange, TrainConfig
+from pseudogen.corpus.parallel import Pair, has_split, read_lines, read_split, write_lines_atomic
+from pseudogen.errors import PseudogenError
+from pseudogen.text import join_tokens, split_tokens
+
+SKIPPED_SHOWN = 5
+PARSE_CHUNK = 200
+
+
+# -- 1. parse ---------------------------------------------------------------------------
+
+class ParsedPair(NamedTuple):
+    """One corpus line after parsing: its tree, leaves and words, or why it was skipped."""
+
+    number: int
+    tree: str = ""
+    source: str = ""
+    target: str = ""
+    error: str = ""
+
+
+class CorpusSplit(NamedTuple):
+    """The training pairs, the tuning pairs, and where the tuning pairs come from."""
+
+    train: list[tuple[int, Pair]]
+    tuning: list[tuple[int, Pair]]
+    tuning_source: str
+
+
+def split_corpus(corpus_dir: Path, heldout_lines: int) -> CorpusSplit:
+    """Train and tuning pairs with their line numbers: dev if there is one, else the end of train."""
+    train = list(enumerate(read_split(corpus_dir, "train"), start=1))
+    if has_split(corpus_dir, "dev"):
+        return CorpusSplit(train, list(enumerate(read_split(corpus_dir, "dev"), start=1)), "dev")
+    held = min(heldout_lines, len(train) // 10)
+    if held < 1:
+        raise PseudogenError(f"no dev split, and {len(train)} train lines are too few to hold some out for tuning",
+                             str(corpus_dir))
+    first = len(train) - held + 1
+    return CorpusSplit(train[:-held], train[-held:], f"train lines {first}-{len(train)} (held out: no dev split)")
+
+
+_worker_parse = None
+
+
+def _open_parser(language: str, rules_file: str | None, target_language: str) -> None:
+    global _worker_parse
+    from pseudogen.syntax.frontends import get_frontend
+    from pseudogen.text import get_tokenizer
+
+    _worker_parse = (get_frontend(language, rules_file), get_tokenizer(target_language))
+
+
+def _parse_chunk(chunk: Sequence[tuple[int, Pair]]) -> list[ParsedPair]:
+    frontend, tokenizer = _worker_parse
+    return [parse_pair(frontend, tokenizer, number, pair) for number, pair in chunk]
+
+
+def parse_pair(frontend, tokenizer, number: int, pair: Pair) -> ParsedPair:
+    """The tree, leaves and words of one pair; a line that does not parse gives its error instead."""
+    try:
+        tree = frontend.parse(pair.code)
+    except PseudogenError as err:
+        return ParsedPair(number, error=err.message)
+    except RecursionError:
+        return ParsedPair(number, error="statement too deeply nested")
+    words = tokenizer.tokenize(pair.text)
+    if not words:
+        return ParsedPair(number, error="the description is empty")
+    leaves = tree.leaves()
+    if not leaves:
+        return ParsedPair(number, error="the tree has no tokens")
+    return ParsedPair(number, tree.to_sexpr(), join_tokens(leaves), join_tokens(words))
+
+
+def parse_pairs(pairs: list[tuple[int, Pair]], config: TrainConfig, processes: int, bar) -> Iterator[ParsedPair]:
+    """Every pair parsed, in order, over `processes` worker processes."""
+    settings = (config.parse.language, config.parse.rules_file, config.parse.target_language)
+    _open_parser(*settings)  # fail here, once, on a bad language or rules file
+    chunks = [pairs[i:i + PARSE_CHUNK] for i in range(0, len(pairs), PARSE_CHUNK)]
+    if processes == 1 or len(chunks) == 1:
+        results = map(_parse_chunk, chunks)
+        yield from _counted(results, bar)
+        return
+    with multiprocessing.get_context("fork").Pool(processes, _open_parser, settings) as pool:
+        yield from _counted(pool.imap(_parse_chunk, chunks), bar)
+
+
+def _counted(chunks, bar) -> Iterator[ParsedPair]:
+    for chunk in chunks:
+        yield from chunk
+        bar.update(len(chunk))
+
+
+def run_parse(corpus_dir: Path, config: TrainConfig, out: Path, bar, notify) -> dict:
+    split = split_corpus(corpus_dir, config.parse.heldout_lines)
+    bar.reset(total=len(split.train) + len(split.tuning))
+    code_name = "train.code"
+    kept, skipped = [], []
+    for parsed in parse_pairs(split.train, config, config.run.processes, bar):
+        (skipped if parsed.error else kept).append(parsed)
+    if not kept:
+        raise PseudogenError(f"none of the {len(split.train)} training lines could be parsed", str(corpus_dir))
+    for parsed in skipped[:SKIPPED_SHOWN]:
+        notify(f"skipped {code_name}:{parsed.number}: {parsed.error}")
+    if len(skipped) > SKIPPED_SHOWN:
+        notify(f"... and {len(skipped) - SKIPPED_SHOWN} more skipped lines (see skipped.txt)")
+    write_lines_atomic(out / "train.trees", [p.tree for p in kept])
+    write_lines_atomic(out / "train.source", [p.source for p in kept])
+    write_lines_atomic(out / "train.target", [p.target for p in kept])
+    write_lines_atomic(out / "train.lines", [str(p.number) for p in kept])
+    write_lines_atomic(out / "skipped.txt", [f"{code_name}:{p.number}: {p.error}" for p in skipped])
+    tuning_failed = _write_tuning_set(split.tuning, config, out, bar)
+    return {"train_lines": len(split.train), "train_pairs": len(kept), "skipped": len(skipped),
+            "tuning_source": split.tuning_source, "tuning_lines": len(split.tuning),
+            "tuning_unparsable": tuning_failed}
+
+
+def _write_tuning_set(tuning: list[tuple[int, Pair]], config: TrainConfig, out: Path, bar) -> int:
+    """Write the tuning set whole (code, descriptions, tokenised descriptions); count lines that do not parse."""
+    from pseudogen.text import get_tokenizer
+
+    tokenizer = get_tokenizer(config.parse.target_language)
+    parsed = list(parse_pairs(tuning, config, config.run.processes, bar))
+    write_lines_atomic(out / "tuning.code", [pair.code for _, pair in tuning])
+    write_lines_atomic(out / "tuning.anno", [pair.text for _, pair in tuning])
+    write_lines_atomic(out / "tuning.target", [join_tokens(tokenizer.tokenize(pair.text)) for _, pair in tuning])
+    write_lines_atomic(out / "tuning.lines", [str(number) for number, _ in tuning])
+    return sum(1 for p in parsed if p.error)
+
+
+# -- 2. align ---------------------------------------------------------------------------
+
+def read_bitext(parse_dir: Path) -> list[tuple[list[str], list[str]]]:
+    """The (leaves, words) pairs the parse stage kept."""
+    sources = read_lines(parse_dir / "train.source")
+    targets = read_lines(parse_dir / "train.target")
+    return [(split_tokens(s), split_tokens(t)) for s, t in zip(sources, targets)]
+
+
+def align_steps(config: TrainConfig) -> int:
+    """How many progress steps alignment makes: every EM iteration, both ways, then the alignment."""
+    align = config.align
+    per_direction = align.align_iterations + (align.ibm1_iterations if align.align_model == "hmm" else 0)
+    return 2 * per_direction + 1
+
+
+def run_align(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
+    from pseudogen.align import SymmetricAligner
+
+    bitext = read_bitext(parse_dir)
+    bar.reset(total=align_steps(config))
+
+    def step(line: str) -> None:
+        bar.set_postfix_str(line, refresh=False)
+        bar.update()
+
+    align = config.align
+    aligner = SymmetricAligner(model=align.align_model, symmetrization=align.symmetrize,
+                               iterations=align.align_iterations, ibm1_iterations=align.ibm1_iterations,
+                               identical_prior=align.identical_prior, progress=step)
+    aligner.fit(bitext)
+    alignments = aligner.align_all(bitext)
+    bar.update()
+    write_lines_atomic(out / "alignment.txt", [a.to_pharaoh() for a in alignments])
+    aligner.lexicon().save(out / "lexicon.tsv")
+    return {"pairs": len(bitext), "links": sum(len(a) for a in alignments)}
+
+
+# -- 3. extract -------------------------------------------------------------------------
+
+def run_extract(parse_dir: Path, align_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
+    from pseudogen.extract.config import ExtractConfig
+    from pseudogen.extract.corpus import PairLines, extract_lines
+    from pseudogen.ruletable.features import score_rules
+    from pseudogen.ruletable.sqlite import write_rule_table
+
+    trees = read_lines(parse_dir / "train.trees")
+    targets = read_lines(parse_dir / "train.target")
+    links = read_lines(align_dir / "alignment.txt")
+    bar.reset(total=len(trees))
+    settings = config.extract
+    limits = ExtractConfig(compose=settings.compose, term_len=settings.term_len, nonterm_len=settings.nonterm_len,
+                           attach=settings.attach, attach_len=settings.attach_len)
+
+    def pairs() -> Iterator[PairLines]:
+        for number, (tree, target, link) in enumerate(zip(trees, targets, links), start=1):
+            bar.update()
+            yield PairLines(number, tree, split_tokens(target), link)
+
+    counts = extract_lines(pairs(), limits, config.run.processes)
+    if not counts.rules:
+        raise PseudogenError("no rules could be extracted (every pair was skipped)", str(parse_dir))
+    bar.set_postfix_str(f"scoring {len(counts.rules)} rules")
+    lexicon = None
+    if settings.lexicon == "aligner":
+        from pseudogen.align.lexicon import Lexicon
+
+        lexicon = Lexicon.load(align_dir / "lexicon.tsv")
+    meta = {"extract_config": json.dumps(limits.to_dict(), sort_keys=True), "lexical_weight": settings.lexical,
+            "lexicon": settings.lexicon, "pairs": str(counts.pairs), "skipped_pairs": str(len(counts.skipped))}
+    rules = write_rule_table(out / "rules.sqlite", score_rules(counts, lexicon, settings.lexical), meta)
+    return {"pairs": counts.pairs, "skipped": len(counts.skipped), "rules": rules}
+
+
+# -- 4. lm ------------------------------------------------------------------------------
+
+def run_lm(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
+    from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
+
+    sentences = [line.split() for line in read_lines(parse_dir / "train.target")]
+    bar.reset(total=1)
+    model = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK).fit(sentences)
+    model.write_arpa(out / "lm.arpa")
+    bar.update()
+    return {"sentences": len(sentences), "ngrams": model.ngram_counts(),
+            "fallback_discount_orders": list(model.fallback_orders)}
+
+
+# -- 5. tune ----------------------------------------------------------------------------
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to `source` at `target` (no copy of a large file), or a copy where links are not possible."""
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def assemble_model(path: Path, rules: Path, lm: Path, config: TrainConfig, weights=None, signature=None):
+    """A model directory at `path` from a rule table and an LM (hard-linked in)."""
+    from pseudogen.model import DecoderSettings, ModelDirectory
+
+    path.mkdir(parents=True, exist_ok=True)
+    link_or_copy(rules, path / "rules.sqlite")
+    link_or_copy(lm, path / "lm.arpa")
+    return ModelDirectory.create(path, path / "rules.sqlite", path / "lm.arpa", config.lm.lm_order,
+                                 config.parse.language, config.parse.target_language, weights=weights,
+                                 decoder=DecoderSettings(pop_limit=config.decode.pop_limit), signature=signature)
+
+
+class TuningSet(NamedTuple):
+    code: list[str]
+    anno: list[str]
+    target: list[list[str]]
+    description: str
+
+
+def tuning_sets(parse_dir: Path, config: TrainConfig, tuning_source: str) -> tuple[TuningSet, TuningSet]:
+    """(the lines to tune on, the lines to score): a `--tune-lines` slice of dev and the rest, or all twice."""
+    code = read_lines(parse_dir / "tuning.code")
+    anno = read_lines(parse_dir / "tuning.anno")
+    target = [split_tokens(line) for line in read_lines(parse_dir / "tuning.target")]
+    if config.tune.tune_lines is None:
+        whole = TuningSet(code, anno, target, tuning_source)
+        return whole, whole
+    if tuning_source != "dev":
+        raise PseudogenError("--tune-lines selects lines of dev, but the corpus has no dev split")
+    lines = LineRange.parse(config.tune.tune_lines)
+    if lines.last > len(code):
+        raise PseudogenError(f"--tune-lines {lines} goes past the end of dev ({len(code)} lines)")
+    inside = [i for i in range(len(code)) if lines.contains(i + 1)]
+    outside = [i for i in range(len(code)) if not lines.contains(i + 1)]
+    if not outside:
+        outside = inside
+    pick = lambda indexes, what: TuningSet([code[i] for i in indexes], [anno[i] for i in indexes],
+                                           [target[i] for i in indexes], what)
+    rest = "dev lines outside " + str(lines) if outside is not inside else f"dev lines {lines}"
+    return pick(inside, f"dev lines {lines}"), pick(outside, rest)
+
+
+def open_nbest_decoder(model_path: str, n: int):
+    """In a worker: load the model once; return line, weights -> n-best hypotheses (none if unparsable)."""
+    from pseudogen.translator import Translator
+    from pseudogen.tune.nbest import Hypothesis
+
+    translator = Translator(model_path)
+
+    def decode(line: str, weights: dict[str, float]) -> list:
+        translator.weights = dict(weights)
+        try:
+            return [Hypothesis(tuple(t.words), t.features) for t in translator.nbest(line, n)]
+        except (PseudogenError, RecursionError):
+            return []
+
+    return decode
+
+
+def run_tune(parse_dir: Path, extract_dir: Path, lm_dir: Path, config: TrainConfig, tuning_source: str,
+             out: Path, bar) -> dict:
+    from pseudogen.model import DEFAULT_WEIGHTS
+
+    model = assemble_model(out / "model", extract_dir / "rules.sqlite", lm_dir / "lm.arpa", config)
+    tuning, _ = tuning_sets(parse_dir, config, tuning_source)
+    if config.tune.tuner == "none":
+        bar.reset(total=1)
+        bar.update()
+        write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"])
+        return {"tuner": "none", "tuning_set": tuning.description, "tuning_lines": len(tuning.code)}
+    result = _tune_weights(model.path, tuning, dict(DEFAULT_WEIGHTS), config, bar)
+    model.with_weights(result.weights).save()
+    write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"] + [
+        f"{r.iteration}\t{r.bleu:.4f}\t{json.dumps(r.weights, sort_keys=True)}" for r in result.history])
+    return {"tuner": config.tune.tuner, "tuning_set": tuning.description, "tuning_lines": len(tuning.code),
+            "iterations": len(result.history), "tuning_bleu": round(result.bleu, 4),
+            "stopped_because": result.stopped_because}
+
+
+def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float], config: TrainConfig, bar):
+    from pseudogen.tune.loop import tune
+    from pseudogen.tune.parallel import ParallelMap
+
+    settings = config.tune
+    bar.reset(total=settings.tune_iterations)
+    opener = functools.partial(open_nbest_decoder, str(model_path), settings.nbest)
+
+    def on_iteration(record) -> None:
+        bar.set_postfix_str(f"BLEU {record.bleu:.2f}, {record.pooled_hypotheses} pooled", refresh=False)
+        bar.update()
+
+    with ParallelMap(opener, config.run.processes) as decoder:
+        return tune(lambda weights: decoder.map(tuning.code, weights), tuning.target, initial,
+                    tuner=settings.tuner, max_iterations=settings.tune_iterations, nbest=settings.nbest,
+                    seed=settings.seed, on_iteration=on_iteration)
+
+
+# -- 6. evaluate ------------------------------------------------------------------------
+
+def open_one_best_decoder(model_path: str):
+    """In a worker: load the model once; return line -> (detokenised 1-best, unknown count); '' if unparsable."""
+    from pseudogen.translator import Translator
+
+    translator = Translator(model_path)
+
+    def decode(line: str) -> tuple[str, float]:
+        try:
+            best = translator.translate(line)
+        except (PseudogenError, RecursionError):
+            return "", 0.0
+        return best.text, best.features.get("unk", 0.0)
+
+    return decode
+
+
+def run_evaluate(parse_dir: Path, tune_dir: Path, config: TrainConfig, tuning_source: str, out: Path, bar) -> dict:
+    import time
+
+    from pseudogen.evaluate.report import corpus_tokenizer, evaluate
+    from pseudogen.tune.parallel import ParallelMap
+
+    _, scored = tuning_sets(parse_dir, config, tuning_source)
+    bar.reset(total=len(scored.code))
+    started = time.perf_counter()
+    outputs = []
+    opener = functools.partial(open_one_best_decoder, str(tune_dir / "model"))
+    with ParallelMap(opener, config.run.processes) as decoder:
+        step = max(1, len(scored.code) // 20)
+        for first in range(0, len(scored.code), step):
+            outputs.extend(decoder.map(scored.code[first:first + step]))
+            bar.update(len(scored.code[first:first + step]))
+    seconds = time.perf_counter() - started
+    hypotheses = [text for text, _ in outputs]
+    write_lines_atomic(out / "hypotheses.txt", hypotheses)
+    report = evaluate(hypotheses, scored.anno, scored.code, seconds=seconds,
+                      unk_counts=[unk for _, unk in outputs],
+                      tokenize=corpus_tokenizer(config.parse.target_language), split=scored.description)
+    (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
+    return {"scored_set": scored.description, "sentences": report.sentences, "bleu": round(report.bleu, 4),
+            "bleu_tokenised": round(report.bleu_tokenised, 4), "ribes": round(report.ribes, 4),
+            "exact_match": round(report.exact_match, 4)}
