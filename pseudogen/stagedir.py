@@ -72,7 +72,7 @@ def _without_none(value: Any) -> Any:
 
 
 class Meter:
-    """Wall time, CPU time and peak memory of a stage, from `start()` to `stop()`."""
+    """Wall time, CPU time and peak memory of a stage, from its creation to `stop()`."""
 
     def __init__(self):
         self.wall = time.perf_counter()

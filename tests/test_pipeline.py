@@ -1,0 +1,189 @@
+"""`pseudogen train` end to end on the sample corpus, with small settings, and its error messages."""
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pseudogen.errors import PseudogenError
+
+for _module in ("pseudogen.syntax.frontends", "pseudogen.align.symmetrize", "pseudogen.extract.corpus",
+                "pseudogen.lm.kneser_ney", "pseudogen.translator", "pseudogen.tune.loop",
+                "pseudogen.evaluate.report"):
+    pytest.importorskip(_module, reason="the training stages are merged from their own branches")
+
+from pseudogen.cli import main  # noqa: E402
+from pseudogen.config import TrainConfig  # noqa: E402
+from pseudogen.model import ModelDirectory  # noqa: E402
+from pseudogen.pipeline import QuietProgress, default_model_or_error, train  # noqa: E402
+from pseudogen.translator import Translator  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parent.parent / "corpora" / "sample"
+SMALL = dict(align_iterations=2, ibm1_iterations=2, lm_order=3, tune_iterations=2, nbest=10, pop_limit=20,
+             processes=1)
+
+
+def small_config(**changes) -> TrainConfig:
+    return TrainConfig().with_options(**{**SMALL, **changes})
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    model_dir = tmp_path_factory.mktemp("model") / "sample-model"
+    progress = QuietProgress()
+    report = train(SAMPLE, model_dir, small_config(), progress=progress)
+    return model_dir, report, progress
+
+
+def test_every_stage_runs_and_the_model_translates(trained):
+    model_dir, report, _ = trained
+    assert [r.name for r in report.stages] == ["parse", "align", "extract", "lm", "tune", "evaluate"]
+    assert not any(r.reused for r in report.stages)
+    assert Translator(model_dir).translate("for i in range(10):").text.startswith("for")
+
+
+def test_the_model_records_its_signature_and_training_figures(trained):
+    model_dir, report, _ = trained
+    toml = tomllib.loads((model_dir / "model.toml").read_text())
+    signature = toml["signature"]
+    assert signature["training"]["rules"] == report.rules > 100
+    assert set(signature["training"]["stages"]) == {"parse", "align", "extract", "lm", "tune", "evaluate"}
+    assert signature["training"]["bleu"] == report.dev_bleu > 0
+    assert signature["stage_signatures"]["lm"] == small_config().signature("lm")
+    assert signature["settings"]["lm-order"] == 3
+    assert set(signature["corpus_sha256"]) == {"train.code", "train.anno", "dev.code", "dev.anno"}
+    assert ModelDirectory.load(model_dir).lm_order == 3
+
+
+def test_the_tuned_weights_are_the_models(trained):
+    model_dir, report, _ = trained
+    tuned = ModelDirectory.load(model_dir / "stages" / "5-tune" / "model", check_hash=False)
+    assert ModelDirectory.load(model_dir).weights == tuned.weights
+    assert report.stage("tune").counts["iterations"] == 2
+
+
+def test_each_stage_directory_has_its_record_and_files(trained):
+    model_dir, _, _ = trained
+    stages = model_dir / "stages"
+    assert sorted(p.name for p in stages.iterdir()) == ["1-parse", "2-align", "3-extract", "4-lm", "5-tune",
+                                                       "6-evaluate"]
+    assert len((stages / "1-parse" / "train.trees").read_text().splitlines()) == 270
+    assert len((stages / "2-align" / "alignment.txt").read_text().splitlines()) == 270
+    assert (stages / "4-lm" / "lm.arpa").read_text().startswith("\n\\data\\") or \
+        "\\data\\" in (stages / "4-lm" / "lm.arpa").read_text()[:20]
+    assert len((stages / "6-evaluate" / "hypotheses.txt").read_text().splitlines()) == 54
+    for stage in stages.iterdir():
+        assert (stage / "stage.toml").is_file()
+
+
+def test_the_tuning_set_is_said(trained):
+    _, report, progress = trained
+    assert report.stage("parse").counts["tuning_source"] == "dev"
+    assert any("tuning set: dev (54 lines)" in note for note in progress.notes)
+
+
+def test_resume_reuses_matching_stages_and_reruns_the_changed_ones(trained, tmp_path):
+    model_dir, _, _ = trained
+    copy = tmp_path / "copy"
+    shutil.copytree(model_dir, copy)
+    again = train(SAMPLE, copy, small_config(), resume=True, progress=QuietProgress())
+    assert all(r.reused for r in again.stages)
+    changed = train(SAMPLE, copy, small_config(lm_order=2, tuner="none"), resume=True, progress=QuietProgress())
+    assert {r.name: r.reused for r in changed.stages} == {
+        "parse": True, "align": True, "extract": True, "lm": False, "tune": False, "evaluate": False}
+    assert ModelDirectory.load(copy).lm_order == 2
+
+
+def test_stop_after_leaves_no_model(tmp_path):
+    report = train(SAMPLE, tmp_path / "m", small_config(), progress=QuietProgress(), stop_after="align")
+    assert [r.name for r in report.stages] == ["parse", "align"]
+    assert not (tmp_path / "m" / "model.toml").exists()
+
+
+def write_corpus(folder: Path, train_pairs, dev_pairs=None) -> Path:
+    folder.mkdir()
+    (folder / "train.code").write_text("".join(code + "\n" for code, _ in train_pairs))
+    (folder / "train.anno").write_text("".join(text + "\n" for _, text in train_pairs))
+    if dev_pairs is not None:
+        (folder / "dev.code").write_text("".join(code + "\n" for code, _ in dev_pairs))
+        (folder / "dev.anno").write_text("".join(text + "\n" for _, text in dev_pairs))
+    return folder
+
+
+def sample_pairs(split: str, count: int):
+    code = (SAMPLE / f"{split}.code").read_text().splitlines()[:count]
+    anno = (SAMPLE / f"{split}.anno").read_text().splitlines()[:count]
+    return list(zip(code, anno))
+
+
+def test_without_dev_the_end_of_train_is_held_out_and_said(tmp_path):
+    corpus = write_corpus(tmp_path / "c", sample_pairs("train", 200))
+    progress = QuietProgress()
+    report = train(corpus, tmp_path / "m", small_config(tuner="none", heldout_lines=30), progress=progress,
+                   stop_after="parse")
+    counts = report.stage("parse").counts
+    assert counts["tuning_source"] == "train lines 171-200 (held out: no dev split)"
+    assert counts["train_pairs"] == 170
+    assert any("held out" in note for note in progress.notes)
+
+
+def test_unparsable_lines_are_skipped_counted_and_the_first_few_shown(tmp_path):
+    pairs = sample_pairs("train", 60)
+    pairs[3] = ("if x ==", "broken one")
+    pairs[10] = ("def (", "broken two")
+    corpus = write_corpus(tmp_path / "c", pairs, sample_pairs("dev", 10))
+    progress = QuietProgress()
+    report = train(corpus, tmp_path / "m", small_config(), progress=progress, stop_after="parse")
+    assert report.stage("parse").counts["skipped"] == 2
+    assert report.stage("parse").counts["train_pairs"] == 58
+    shown = [note for note in progress.notes if note.startswith("skipped")]
+    assert [note.split(":")[1] for note in shown] == ["4", "11"]
+    skipped = (tmp_path / "m" / "stages" / "1-parse" / "skipped.txt").read_text().splitlines()
+    assert [line.split(":")[1] for line in skipped] == ["4", "11"]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda c: (c / "train.anno").unlink(), "no such file"),
+    (lambda c: (c / "train.anno").write_text("one line\n"), "must be line-aligned"),
+    (lambda c: (c / "train.code").write_text(""), "the file is empty"),
+])
+def test_a_bad_corpus_gives_one_clear_message(tmp_path, damage, message):
+    corpus = write_corpus(tmp_path / "c", sample_pairs("train", 20))
+    damage(corpus)
+    with pytest.raises(PseudogenError, match=message):
+        train(corpus, tmp_path / "m", small_config(), progress=QuietProgress())
+
+
+def test_tune_lines_past_the_end_of_dev_is_an_error(tmp_path):
+    with pytest.raises(PseudogenError, match="goes past the end of dev"):
+        train(SAMPLE, tmp_path / "m", small_config(tune_lines="1-500"), progress=QuietProgress())
+
+
+def test_a_directory_that_is_not_a_model_is_left_alone(tmp_path):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "notes.txt").write_text("mine")
+    with pytest.raises(PseudogenError, match="not a pseudogen model directory"):
+        train(SAMPLE, tmp_path / "m", small_config(), progress=QuietProgress())
+
+
+def test_the_missing_default_model_says_which_command_makes_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(PseudogenError, match="pseudogen train --default"):
+        default_model_or_error()
+
+
+def test_cli_config_file_and_errors(tmp_path):
+    config = tmp_path / "train.toml"
+    config.write_text('lm-order = 3\ntuner = "none"\nalign-iterations = 1\nibm1-iterations = 1\n')
+    runner = CliRunner()
+    result = runner.invoke(main, ["train", str(SAMPLE), "-o", str(tmp_path / "m"), "--config", str(config),
+                                  "--processes", "1", "--quiet", "--stop-after", "lm"])
+    assert result.exit_code == 0, result.output
+    assert "stopped after lm" in result.output
+    config.write_text("lm-orders = 3\n")
+    result = runner.invoke(main, ["train", str(SAMPLE), "-o", str(tmp_path / "m"), "--config", str(config)])
+    assert result.exit_code == 1
+    assert f"error: {config}: unknown setting 'lm-orders'" in result.output
+    result = runner.invoke(main, ["train", str(SAMPLE)])
+    assert result.exit_code == 1 and "give CORPUS_DIR and -o MODEL_DIR, or --default" in result.output
