@@ -93,7 +93,8 @@ class ParseConfig:
     rules_file: str | None = setting(None, "Tree rules file (default: rules/<language>.rules).", kind=str)
     target_language: str = setting("en", "Natural language of the text side (its tokenizer).",
                                    choices=("en", "ja", "space"))
-    heldout_lines: int = setting(500, "Without a dev split: tune on this many lines held out from the end of train.",
+    heldout_lines: int = setting(500, "Without a dev split: tune on this many lines held out from the end of train "
+                                 "(at most a tenth of train).",
                                  minimum=1)
 
 

@@ -120,11 +120,11 @@ def sample_pairs(split: str, count: int):
 def test_without_dev_the_end_of_train_is_held_out_and_said(tmp_path):
     corpus = write_corpus(tmp_path / "c", sample_pairs("train", 200))
     progress = QuietProgress()
-    report = train(corpus, tmp_path / "m", small_config(tuner="none", heldout_lines=30), progress=progress,
+    report = train(corpus, tmp_path / "m", small_config(tuner="none", heldout_lines=15), progress=progress,
                    stop_after="parse")
     counts = report.stage("parse").counts
-    assert counts["tuning_source"] == "train lines 171-200 (held out: no dev split)"
-    assert counts["train_pairs"] == 170
+    assert counts["tuning_source"] == "train lines 186-200 (held out: no dev split)"
+    assert counts["train_pairs"] == 185
     assert any("held out" in note for note in progress.notes)
 
 
