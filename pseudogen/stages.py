@@ -284,25 +284,25 @@ class TuningSet(NamedTuple):
 
 def tuning_sets(parse_dir: Path, config: TrainConfig, tuning_source: str) -> tuple[TuningSet, TuningSet]:
     """(the lines to tune on, the lines to score): a `--tune-lines` slice of dev and the rest, or all twice."""
-    code = read_lines(parse_dir / "tuning.code")
-    anno = read_lines(parse_dir / "tuning.anno")
-    target = [split_tokens(line) for line in read_lines(parse_dir / "tuning.target")]
+    whole = TuningSet(read_lines(parse_dir / "tuning.code"), read_lines(parse_dir / "tuning.anno"),
+                      [split_tokens(line) for line in read_lines(parse_dir / "tuning.target")], tuning_source)
     if config.tune.tune_lines is None:
-        whole = TuningSet(code, anno, target, tuning_source)
         return whole, whole
     if tuning_source != "dev":
         raise PseudogenError("--tune-lines selects lines of dev, but the corpus has no dev split")
     lines = LineRange.parse(config.tune.tune_lines)
-    if lines.last > len(code):
-        raise PseudogenError(f"--tune-lines {lines} goes past the end of dev ({len(code)} lines)")
-    inside = [i for i in range(len(code)) if lines.contains(i + 1)]
-    outside = [i for i in range(len(code)) if not lines.contains(i + 1)]
-    if not outside:
-        outside = inside
-    pick = lambda indexes, what: TuningSet([code[i] for i in indexes], [anno[i] for i in indexes],
-                                           [target[i] for i in indexes], what)
-    rest = "dev lines outside " + str(lines) if outside is not inside else f"dev lines {lines}"
-    return pick(inside, f"dev lines {lines}"), pick(outside, rest)
+    if lines.last > len(whole.code):
+        raise PseudogenError(f"--tune-lines {lines} goes past the end of dev ({len(whole.code)} lines)")
+    numbers = range(1, len(whole.code) + 1)
+    tuning = _subset(whole, [n for n in numbers if lines.contains(n)], f"dev lines {lines}")
+    rest = [n for n in numbers if not lines.contains(n)]
+    return tuning, (_subset(whole, rest, f"dev lines outside {lines}") if rest else tuning)
+
+
+def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet:
+    """The lines with these one-based numbers."""
+    return TuningSet([lines.code[n - 1] for n in numbers], [lines.anno[n - 1] for n in numbers],
+                     [lines.target[n - 1] for n in numbers], description)
 
 
 def open_nbest_decoder(model_path: str, n: int):
