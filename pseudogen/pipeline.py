@@ -30,6 +30,7 @@ from typing import Callable
 
 from pseudogen import __version__
 from pseudogen.config import TrainConfig
+from pseudogen.corpus.parallel import has_split, read_lines
 from pseudogen.errors import PseudogenError
 from pseudogen.stagedir import Meter, StageDirectory, StageRecord, file_sha256
 
@@ -233,6 +234,9 @@ def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | N
     if not corpus_dir.is_dir():
         raise PseudogenError("no such corpus directory", str(corpus_dir))
     check_model_dir(model_dir)
+    if config.tune.tune_lines is not None:
+        has_dev = has_split(corpus_dir, "dev")
+        stages.check_tune_lines(config, has_dev, len(read_lines(corpus_dir / "dev.code")) if has_dev else 0)
     (model_dir / "model.toml").unlink(missing_ok=True)  # a model is complete only when this is written, last
     run = _Run(corpus_dir, model_dir, config, resume, progress)
     report = TrainingReport(model_dir)
@@ -285,13 +289,20 @@ def write_model(run: _Run, report: TrainingReport) -> None:
                           run.config, weights=tuned.weights, signature=signature)
 
 
-def default_corpus_dir(explicit: str | None = None) -> Path:
-    """The Django corpus for the default model: an explicit path, $PSEUDOGEN_DATA, ../shared/corpora, the cache."""
+def default_corpus_dir(explicit: str | None = None, progress=None) -> Path:
+    """The Django corpus for the default model: an explicit path, $PSEUDOGEN_DATA, ../shared/corpora, the cache;
+    if it is in none of them, it is fetched into the cache (`pseudogen corpus fetch django`)."""
+    from pseudogen.corpus.fetch import StderrProgress, fetch_corpus, load_manifest
     from pseudogen.corpus.resolve import resolve_corpus
 
     if explicit:
         return resolve_corpus(explicit)
     try:
         return resolve_corpus(DEFAULT_CORPUS)
+    except PseudogenError as missing:
+        (progress or TqdmProgress()).note(f"{missing.message}; fetching it")
+    try:
+        return fetch_corpus(load_manifest(DEFAULT_CORPUS), progress=StderrProgress())
     except PseudogenError as err:
-        raise PseudogenError(f"{err.message}; fetch it with `pseudogen corpus fetch {DEFAULT_CORPUS}`") from None
+        raise PseudogenError(f"the {DEFAULT_CORPUS} corpus is not here and could not be fetched ({err}); "
+                             f"give its directory as CORPUS_DIR or set $PSEUDOGEN_DATA") from None

@@ -288,15 +288,21 @@ def tuning_sets(parse_dir: Path, config: TrainConfig, tuning_source: str) -> tup
                       [split_tokens(line) for line in read_lines(parse_dir / "tuning.target")], tuning_source)
     if config.tune.tune_lines is None:
         return whole, whole
-    if tuning_source != "dev":
-        raise PseudogenError("--tune-lines selects lines of dev, but the corpus has no dev split")
-    lines = LineRange.parse(config.tune.tune_lines)
-    if lines.last > len(whole.code):
-        raise PseudogenError(f"--tune-lines {lines} goes past the end of dev ({len(whole.code)} lines)")
+    lines = check_tune_lines(config, tuning_source == "dev", len(whole.code))
     numbers = range(1, len(whole.code) + 1)
     tuning = _subset(whole, [n for n in numbers if lines.contains(n)], f"dev lines {lines}")
     rest = [n for n in numbers if not lines.contains(n)]
     return tuning, (_subset(whole, rest, f"dev lines outside {lines}") if rest else tuning)
+
+
+def check_tune_lines(config: TrainConfig, has_dev: bool, dev_lines: int) -> LineRange:
+    """The `--tune-lines` range, if dev has those lines."""
+    if not has_dev:
+        raise PseudogenError("--tune-lines selects lines of dev, but the corpus has no dev split")
+    lines = LineRange.parse(config.tune.tune_lines)
+    if lines.last > dev_lines:
+        raise PseudogenError(f"--tune-lines {lines} goes past the end of dev ({dev_lines} lines)")
+    return lines
 
 
 def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet:

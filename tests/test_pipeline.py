@@ -16,7 +16,7 @@ for _module in ("pseudogen.syntax.frontends", "pseudogen.align.symmetrize", "pse
 from pseudogen.cli import main  # noqa: E402
 from pseudogen.config import TrainConfig  # noqa: E402
 from pseudogen.model import ModelDirectory  # noqa: E402
-from pseudogen.pipeline import QuietProgress, default_model_or_error, train  # noqa: E402
+from pseudogen.pipeline import QuietProgress, train  # noqa: E402
 from pseudogen.translator import Translator  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "corpora" / "sample"
@@ -155,9 +155,10 @@ def test_a_bad_corpus_gives_one_clear_message(tmp_path, damage, message):
         train(corpus, tmp_path / "m", small_config(), progress=QuietProgress())
 
 
-def test_tune_lines_past_the_end_of_dev_is_an_error(tmp_path):
+def test_tune_lines_past_the_end_of_dev_is_an_error_before_any_stage_runs(tmp_path):
     with pytest.raises(PseudogenError, match="goes past the end of dev"):
         train(SAMPLE, tmp_path / "m", small_config(tune_lines="1-500"), progress=QuietProgress())
+    assert not (tmp_path / "m" / "stages" / "1-parse").exists()
 
 
 def test_a_directory_that_is_not_a_model_is_left_alone(tmp_path):
@@ -165,12 +166,6 @@ def test_a_directory_that_is_not_a_model_is_left_alone(tmp_path):
     (tmp_path / "m" / "notes.txt").write_text("mine")
     with pytest.raises(PseudogenError, match="not a pseudogen model directory"):
         train(SAMPLE, tmp_path / "m", small_config(), progress=QuietProgress())
-
-
-def test_the_missing_default_model_says_which_command_makes_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    with pytest.raises(PseudogenError, match="pseudogen train --default"):
-        default_model_or_error()
 
 
 def test_cli_config_file_and_errors(tmp_path):

@@ -1,0 +1,39 @@
+"""Where the default model lives, where its corpus is found, and what is said when it is missing."""
+import pytest
+
+from pseudogen.errors import PseudogenError
+from pseudogen.pipeline import default_corpus_dir, default_model_dir, default_model_or_error
+
+
+def test_the_default_model_lives_in_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_model_dir() == tmp_path / "pseudogen" / "models" / "python-en"
+
+
+def test_a_missing_default_model_says_which_command_makes_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(PseudogenError) as caught:
+        default_model_or_error()
+    assert "pseudogen train --default" in str(caught.value)
+    assert str(tmp_path / "pseudogen" / "models" / "python-en") in str(caught.value)
+
+
+def test_a_finished_default_model_is_found(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    default_model_dir().mkdir(parents=True)
+    (default_model_dir() / "model.toml").write_text("format = 1\n")
+    assert default_model_or_error() == default_model_dir()
+
+
+def test_the_django_corpus_is_found_in_pseudogen_data_first(tmp_path, monkeypatch):
+    (tmp_path / "django").mkdir()
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path))
+    assert default_corpus_dir() == tmp_path / "django"
+
+
+def test_an_explicit_corpus_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path))
+    (tmp_path / "mine").mkdir()
+    assert default_corpus_dir(str(tmp_path / "mine")) == tmp_path / "mine"
+    with pytest.raises(PseudogenError, match="no such corpus directory"):
+        default_corpus_dir(str(tmp_path / "absent"))
