@@ -1,7 +1,8 @@
 """Benchmark `pseudogen train` on the Django corpus: time, CPU time and peak memory per stage, rules, BLEU.
 
 Usage:
-    python tools/bench_train.py [CORPORA_DIR] [--model-dir DIR] [--tune-lines 1-500] [--config FILE] [--keep]
+    python tools/bench_train.py [CORPORA_DIR] [--corpus django] [--model-dir DIR] [--tune-lines 1-500]
+                                [--config FILE] [--keep]
 
 The corpora directory is found as: the argument, then $PSEUDOGEN_DATA, then
 ../shared/corpora beside the repository. Each stage runs as its own process
@@ -52,13 +53,14 @@ def stage_record(model_dir: Path, number: int, stage: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="?", help="directory holding django/ (default: see the docstring)")
+    parser.add_argument("--corpus", default="django", help="which corpus under CORPORA_DIR (default: django)")
     parser.add_argument("--model-dir", help="where to train (default: a temporary directory, removed after)")
     parser.add_argument("--tune-lines", default="1-500", help="dev lines to tune on; the rest are scored")
     parser.add_argument("--config", help="a pseudogen train config file")
     parser.add_argument("--keep", action="store_true", help="keep the model directory")
     args = parser.parse_args()
 
-    corpus = corpora_root(args.corpora) / "django"
+    corpus = corpora_root(args.corpora) / args.corpus
     model_dir = Path(args.model_dir or tempfile.mkdtemp(prefix="bench-train-")) / "model"
     if model_dir.exists():
         shutil.rmtree(model_dir)
