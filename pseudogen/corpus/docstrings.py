@@ -24,7 +24,8 @@ that near-duplicates stay on one side. Here:
 - A file that cannot be decoded or parsed by the running Python is skipped and
   counted; it never stops the others.
 
-The corpus directory gets `train.code`, `train.anno`, `dev.*` and `test.*`:
+The corpus directory gets `train.code`, `train.anno`, `dev.*` and `test.*`
+(a split without pairs gets no files):
 line i of `.anno` is the docstring paragraph's tokens, line i of `.code` the
 function's corpus tokens, both separated by single spaces.
 """
@@ -206,6 +207,8 @@ def build_docstring_corpus(
         for pair in pairs:
             if _keep(pair, report, seen_targets, max_source, max_target):
                 by_split[split].append(pair)
+    if not any(by_split.values()):
+        raise PseudogenError(f"no function with a docstring passed the filters ({report.files} files read); nothing written")
     _write_corpus(by_split, Path(out_dir))
     report.pairs = {split: len(pairs) for split, pairs in by_split.items()}
     return report
@@ -230,6 +233,8 @@ def _write_corpus(by_split: dict[str, list[DocstringPair]], out_dir: Path) -> No
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for split, pairs in by_split.items():
+            if not pairs:
+                continue
             (out_dir / f"{split}.code").write_text("".join(tokens_to_line(p.target) + "\n" for p in pairs), encoding="utf-8")
             (out_dir / f"{split}.anno").write_text("".join(" ".join(p.source) + "\n" for p in pairs), encoding="utf-8")
     except OSError as err:
