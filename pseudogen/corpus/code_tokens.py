@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import io
 import keyword
+import re
 import tokenize
 from typing import Iterable, Iterator
 
 NEWLINE, INDENT, DEDENT = "NEWLINE", "INDENT", "DEDENT"
 MARKERS = (NEWLINE, INDENT, DEDENT)
+_NEEDS_ESCAPE = re.compile(r"[\\\s]")  # a backslash or any whitespace (str.isspace)
 _ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "s": " ", "t": "\t", "n": "\n", "r": "\r"}
 _DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
@@ -41,7 +43,7 @@ def encode_token(text: str) -> str:
     """A Python token's text as a corpus token (whitespace and backslashes escaped)."""
     if text in MARKERS:
         return "\\" + text
-    if not any(c == "\\" or c.isspace() for c in text):
+    if not _NEEDS_ESCAPE.search(text):
         return text
     return "".join(_ESCAPES.get(c, f"\\u{ord(c):04x}" if c.isspace() else c) for c in text)
 
