@@ -140,7 +140,7 @@ class _BadLineReport:
 
 
 @main.command("lm")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="ARPA file to write.")
 @click.option("--order", default=5, show_default=True, type=click.IntRange(1, 20), help="Longest n-gram.")
 @click.option(
@@ -155,11 +155,11 @@ class _BadLineReport:
     is_flag=True,
     help="Where counts of counts give no discounts (tiny data), use 0.5 1 1.5 as lmplz does.",
 )
-def lm_command(source: Path, output: Path, order: int, discount_method: str, discount_fallback: bool) -> None:
+def lm_command(source: str, output: Path, order: int, discount_method: str, discount_fallback: bool) -> None:
     """Estimate a modified Kneser-Ney n-gram LM and write it as ARPA.
 
-    SOURCE is a corpus directory (its train.anno is used) or a text file with one
-    tokenised sentence per line.
+    SOURCE is a corpus (a directory or a name such as django; its train.anno is
+    used, tokenised as English) or a text file with one tokenised sentence per line.
     """
     from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
     from pseudogen.lm.sentences import read_sentences
@@ -167,7 +167,7 @@ def lm_command(source: Path, output: Path, order: int, discount_method: str, dis
     estimator = KneserNeyEstimator(order, discount_method, LMPLZ_FALLBACK if discount_fallback else None)
     model = estimator.fit(read_sentences(source))
     model.write_arpa(output)
-    click.echo(_lm_summary(model, output), err=True)
+    click.echo(_lm_summary(model, output))
 
 
 def _lm_summary(model, output: Path) -> str:
@@ -180,3 +180,26 @@ def _lm_summary(model, output: Path) -> str:
     if model.order == 1:
         lines.append("  note: kenlm.Model loads bigram models and up, not unigram models")
     return "\n".join(lines)
+
+
+# --- docstring corpus ---
+
+
+@corpus_group.command("docstrings")
+@click.argument("src_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory to write.")
+@click.option("--max-source", default=50, show_default=True, type=click.IntRange(1), help="Most docstring tokens.")
+@click.option("--max-target", default=80, show_default=True, type=click.IntRange(1), help="Most code tokens.")
+def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int, max_target: int) -> None:
+    """Docstring -> code pairs from Python source trees (default: this Python's standard library).
+
+    One pair per function or method with a docstring: its first paragraph, and
+    the code without it as tokens with NEWLINE/INDENT/DEDENT; split 80/10/10 by
+    file into train/dev/test.
+    """
+    from pseudogen.corpus.docstrings import build_docstring_corpus, default_source_roots
+
+    roots = list(src_dirs) or default_source_roots()
+    report = build_docstring_corpus(roots, output, max_source, max_target)
+    click.echo(f"wrote {output} from {', '.join(map(str, roots))}")
+    click.echo(report.summary())

@@ -78,8 +78,8 @@ def test_pairs_from_functions_methods_and_nested_functions():
     pairs, report = pairs_by_name(MODULE)
     assert sorted(pairs) == ["add", "fetch", "inner", "outer", "peek"]
     assert report.functions == 6 and report.no_code == 1
-    assert pairs["add"].source == ["Add", "two", "numbers."]
-    assert pairs["peek"].source == ["Return", "the", "top", "item,", "or", "the", "default."]
+    assert pairs["add"].source == ["Add", "two", "numbers", "."]
+    assert pairs["peek"].source == ["Return", "the", "top", "item", ",", "or", "the", "default", "."]
     assert " ".join(pairs["add"].target) == "def add ( a , b ) : NEWLINE INDENT return a + b NEWLINE"
 
 
@@ -136,7 +136,7 @@ def test_build_corpus_from_a_tree(tmp_path):
     written = [pair for split in ("train", "dev", "test") if has_split(out, split) for pair in read_split(out, split)]
     assert len(written) == 6
     by_anno = {pair.text: pair.code for pair in written}
-    assert by_anno["Café latin-1."] == "def g ( ) : NEWLINE INDENT return \"é\" NEWLINE"
+    assert by_anno["Café latin-1 ."] == "def g ( ) : NEWLINE INDENT return \"é\" NEWLINE"
     for pair in written:
         ast.parse(code_from_tokens(tokens_from_line(pair.code)))
 
@@ -144,8 +144,8 @@ def test_build_corpus_from_a_tree(tmp_path):
 def test_length_limits_are_options(tmp_path):
     src = write_tree(tmp_path / "src", {"mod.py": MODULE})
     report = build_docstring_corpus([src], tmp_path / "corpus", max_source=3, max_target=80)
-    assert sum(report.pairs.values()) == 4  # all but peek have at most 3 words
-    assert report.too_long == 1
+    assert sum(report.pairs.values()) == 3  # "Fetch it .", "Outer function .", "Inner function ."
+    assert report.too_long == 2
 
 
 def test_no_pairs_is_an_error(tmp_path):
@@ -161,3 +161,17 @@ def test_missing_source_directory(tmp_path):
 
     with pytest.raises(PseudogenError, match="no such source directory"):
         build_docstring_corpus([tmp_path / "absent"], tmp_path / "corpus")
+
+
+def test_corpus_docstrings_command(tmp_path):
+    from click.testing import CliRunner
+
+    from pseudogen.cli import main
+
+    src = write_tree(tmp_path / "src", {"mod.py": MODULE})
+    result = CliRunner().invoke(main, ["corpus", "docstrings", str(src), "-o", str(tmp_path / "corpus"), "--max-source", "3"])
+    assert result.exit_code == 0, result.output
+    assert "pairs: train 3, dev 0, test 0 (total 3)" in result.output
+    assert (tmp_path / "corpus" / "train.anno").read_text().splitlines() == ["Fetch it .", "Outer function .", "Inner function ."]
+    missing = CliRunner().invoke(main, ["corpus", "docstrings", str(tmp_path / "absent"), "-o", str(tmp_path / "c2")])
+    assert missing.exit_code == 1 and "no such source directory" in missing.output

@@ -5,18 +5,27 @@ import pytest
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
 from pseudogen.lm.arpa import read_arpa
-from pseudogen.lm.sentences import read_sentences
+from pseudogen.lm.sentences import read_sentences, tokenize_annotation
 
 
 @pytest.fixture
 def corpus_dir(tmp_path):
     (tmp_path / "train.code").write_text("x = 1\nreturn x\nf ( )\n", encoding="utf-8")
-    (tmp_path / "train.anno").write_text("x is 1 .\nreturn x .\ncall f .\n", encoding="utf-8")
+    (tmp_path / "train.anno").write_text("x is 1.\nreturn x.\ncall f.\n", encoding="utf-8")
     return tmp_path
 
 
 def test_corpus_directory_gives_train_annotations(corpus_dir):
     assert read_sentences(corpus_dir) == [["x", "is", "1", "."], ["return", "x", "."], ["call", "f", "."]]
+
+
+def test_annotations_are_english_tokens_without_spaces():
+    assert tokenize_annotation("call f with 'a b', then stop.") == ["call", "f", "with", "'a\u2581b'", ",", "then", "stop", "."]
+
+
+def test_a_corpus_by_name(monkeypatch, corpus_dir):
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(corpus_dir.parent))
+    assert read_sentences(corpus_dir.name)[2] == ["call", "f", "."]
 
 
 def test_text_file_is_split_at_whitespace(tmp_path):
@@ -25,7 +34,7 @@ def test_text_file_is_split_at_whitespace(tmp_path):
 
 
 def test_missing_source(tmp_path):
-    with pytest.raises(PseudogenError, match="no such file or corpus directory"):
+    with pytest.raises(PseudogenError, match="no such corpus directory"):
         read_sentences(tmp_path / "nothing")
 
 

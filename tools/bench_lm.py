@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import resource
 import sys
 import tempfile
@@ -32,14 +31,7 @@ sys.path.insert(0, str(REPO))
 from pseudogen.lm.kneser_ney import KneserNeyEstimator  # noqa: E402
 from pseudogen.lm.sentences import read_sentences, tokenize_annotation  # noqa: E402
 from pseudogen.corpus.parallel import read_split  # noqa: E402
-
-
-def corpus_root(argument: str | None) -> Path:
-    if argument:
-        return Path(argument)
-    if os.environ.get("PSEUDOGEN_DATA"):
-        return Path(os.environ["PSEUDOGEN_DATA"])
-    return REPO.parent / "shared" / "corpora"
+from pseudogen.corpus.resolve import corpora_root  # noqa: E402
 
 
 def cpu_seconds() -> float:
@@ -123,7 +115,7 @@ def main() -> None:
     parser.add_argument("--nltk-train", type=int, default=500)
     parser.add_argument("--nltk-dev", type=int, default=50)
     args = parser.parse_args()
-    django = corpus_root(args.corpora) / "django"
+    django = corpora_root(args.corpora) / "django"
     train = read_sentences(django)
     dev = [tokenize_annotation(pair.text) for pair in read_split(django, "dev")]
     bench_estimation(train, dev, args.order)

@@ -9,7 +9,8 @@ that near-duplicates stay on one side. Here:
 - A pair comes from every function or method (`def` and `async def`, nested
   ones too) whose body starts with a docstring, found with `ast`.
 - Source: the docstring cleaned (`inspect.cleandoc` rules), its first paragraph
-  (up to the first blank line), joined into one line and tokenised as English.
+  (up to the first blank line), joined into one line and tokenised as English
+  (`pseudogen.text`; a space inside a token is written U+2581 in the file).
 - Target: the function's code, decorators included, without the docstring
   statement, as corpus tokens (`pseudogen.corpus.code_tokens`: Python's
   tokens, NEWLINE/INDENT/DEDENT for the line structure, one line per pair).
@@ -39,12 +40,14 @@ import sysconfig
 import tokenize
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from pseudogen.corpus.code_tokens import corpus_tokens, python_tokens, tokens_to_line
 from pseudogen.corpus.parallel import SPLITS
 from pseudogen.errors import PseudogenError
+from pseudogen.text import Tokenizer, get_tokenizer, join_tokens
 
 SKIPPED_DIRECTORIES = {"site-packages", "dist-packages", "__pycache__"}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -88,8 +91,13 @@ class BuildReport:
 
 
 def tokenize_docstring(paragraph: str) -> list[str]:
-    """The words of a docstring paragraph."""
-    return paragraph.split()
+    """The words of a docstring paragraph, by the English tokenizer."""
+    return _english().tokenize(paragraph)
+
+
+@lru_cache(maxsize=1)
+def _english() -> Tokenizer:
+    return get_tokenizer("en")
 
 
 def default_source_roots() -> list[Path]:
@@ -251,6 +259,6 @@ def _write_corpus(by_split: dict[str, list[DocstringPair]], out_dir: Path) -> No
             if not pairs:
                 continue
             (out_dir / f"{split}.code").write_text("".join(tokens_to_line(p.target) + "\n" for p in pairs), encoding="utf-8")
-            (out_dir / f"{split}.anno").write_text("".join(" ".join(p.source) + "\n" for p in pairs), encoding="utf-8")
+            (out_dir / f"{split}.anno").write_text("".join(join_tokens(p.source) + "\n" for p in pairs), encoding="utf-8")
     except OSError as err:
         raise PseudogenError(f"cannot write the corpus: {err.strerror}", str(out_dir)) from None
