@@ -32,6 +32,7 @@ from pseudogen.lm.kneser_ney import KneserNeyEstimator  # noqa: E402
 from pseudogen.lm.sentences import read_sentences, tokenize_annotation  # noqa: E402
 from pseudogen.corpus.parallel import read_split  # noqa: E402
 from pseudogen.corpus.resolve import corpora_root  # noqa: E402
+from pseudogen.errors import PseudogenError  # noqa: E402
 
 
 def cpu_seconds() -> float:
@@ -124,4 +125,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except PseudogenError as err:
+        sys.exit(f"error: {err}")
