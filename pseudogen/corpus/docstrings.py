@@ -85,7 +85,9 @@ class BuildReport:
             f"functions with a docstring: {self.functions}",
             f"dropped: {self.no_code} without code, {self.empty_source} with an empty first paragraph, "
             f"{self.too_long} too long, {self.duplicates} duplicates, {self.untokenizable} untokenizable",
-            "pairs: " + ", ".join(f"{split} {n}" for split, n in self.pairs.items()) + f" (total {sum(self.pairs.values())})",
+            "pairs: "
+            + ", ".join(f"{split} {n}" for split, n in self.pairs.items())
+            + f" (total {sum(self.pairs.values())})",
         ]
         return "\n".join(lines)
 
@@ -124,11 +126,13 @@ def python_files(roots: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             continue
         if not root.is_dir():
             raise PseudogenError("no such source directory", str(root))
-        found = [
-            p for p in root.rglob("*.py") if p.is_file() and not SKIPPED_DIRECTORIES & set(p.relative_to(root).parts[:-1])
-        ]
+        found = [p for p in root.rglob("*.py") if p.is_file() and not _in_skipped_directory(p.relative_to(root))]
         for path in sorted(found):
             yield path, path.relative_to(root).as_posix()
+
+
+def _in_skipped_directory(relative: Path) -> bool:
+    return not SKIPPED_DIRECTORIES.isdisjoint(relative.parts[:-1])
 
 
 def read_source(path: Path) -> str:
@@ -231,13 +235,17 @@ def build_docstring_corpus(
             if _keep(pair, report, seen_targets, max_source, max_target):
                 by_split[split].append(pair)
     if not any(by_split.values()):
-        raise PseudogenError(f"no function with a docstring passed the filters ({report.files} files read); nothing written")
+        raise PseudogenError(
+            f"no function with a docstring passed the filters ({report.files} files read); nothing written"
+        )
     _write_corpus(by_split, Path(out_dir))
     report.pairs = {split: len(pairs) for split, pairs in by_split.items()}
     return report
 
 
-def _keep(pair: DocstringPair, report: BuildReport, seen: set[tuple[str, ...]], max_source: int, max_target: int) -> bool:
+def _keep(
+    pair: DocstringPair, report: BuildReport, seen: set[tuple[str, ...]], max_source: int, max_target: int
+) -> bool:
     if not pair.source:
         report.empty_source += 1
         return False
@@ -258,7 +266,9 @@ def _write_corpus(by_split: dict[str, list[DocstringPair]], out_dir: Path) -> No
         for split, pairs in by_split.items():
             if not pairs:
                 continue
-            (out_dir / f"{split}.code").write_text("".join(tokens_to_line(p.target) + "\n" for p in pairs), encoding="utf-8")
-            (out_dir / f"{split}.anno").write_text("".join(join_tokens(p.source) + "\n" for p in pairs), encoding="utf-8")
+            code = "".join(tokens_to_line(p.target) + "\n" for p in pairs)
+            anno = "".join(join_tokens(p.source) + "\n" for p in pairs)
+            (out_dir / f"{split}.code").write_text(code, encoding="utf-8")
+            (out_dir / f"{split}.anno").write_text(anno, encoding="utf-8")
     except OSError as err:
         raise PseudogenError(f"cannot write the corpus: {err.strerror}", str(out_dir)) from None

@@ -40,7 +40,9 @@ order; c(g) the number of times the n-gram g occurs; a(g) its *adjusted count*.
 Implementation: n-grams of order n are numbered with numpy by `np.unique` over
 keys (number of the (n-1)-gram prefix) * |V| + last word, order by order, so
 each n-gram knows its prefix (context) and suffix (lower-order n-gram) by
-number, and the sums over contexts are `np.bincount`s.
+number, and the sums over contexts are `np.bincount`s. Arithmetic is in
+float64 where lmplz uses float32, so figures agree with lmplz's to about 1e-6.
+Not implemented from lmplz: pruning, `--vocab_pad`, `--interpolate_unigrams 0`.
 """
 from __future__ import annotations
 
@@ -350,7 +352,8 @@ def _interpolate(
         gammas.append(gamma)
         probs.append(kept / total[level.prefix] + gamma[level.prefix] * probs[-1][level.suffix])
     gammas.append(np.ones(len(probs[-1])))
-    return [_order_with_logs(counts[i], adjusted[i], probs[i], gammas[i], i + 1 < len(counts)) for i in range(len(counts))]
+    top = len(counts) - 1
+    return [_order_with_logs(counts[i], adjusted[i], probs[i], gammas[i], i < top) for i in range(len(counts))]
 
 
 def _order_with_logs(
