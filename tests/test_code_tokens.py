@@ -87,3 +87,31 @@ def test_dedent_below_column_zero_is_ignored():
 
 def test_last_line_without_newline():
     assert code_from_tokens(["return", "x"]) == "return x\n"
+
+
+def test_split_fstrings_are_joined_back():
+    # Python >= 3.12 yields FSTRING_START / FSTRING_MIDDLE / FSTRING_END; simulated here with made-up types.
+    from tokenize import NAME, OP, STRING, TokenInfo
+
+    from pseudogen.corpus.code_tokens import _whole_fstrings
+
+    start, middle, end = 1001, 1002, 1003
+    source = "x = f'a {f\"{y}\"} b'\n"
+    line = source
+    parts = [
+        TokenInfo(NAME, "x", (1, 0), (1, 1), line),
+        TokenInfo(OP, "=", (1, 2), (1, 3), line),
+        TokenInfo(start, "f'", (1, 4), (1, 6), line),
+        TokenInfo(middle, "a ", (1, 6), (1, 8), line),
+        TokenInfo(OP, "{", (1, 8), (1, 9), line),
+        TokenInfo(start, 'f"', (1, 9), (1, 11), line),
+        TokenInfo(OP, "{", (1, 11), (1, 12), line),
+        TokenInfo(NAME, "y", (1, 12), (1, 13), line),
+        TokenInfo(OP, "}", (1, 13), (1, 14), line),
+        TokenInfo(end, '"', (1, 14), (1, 15), line),
+        TokenInfo(OP, "}", (1, 15), (1, 16), line),
+        TokenInfo(middle, " b", (1, 16), (1, 18), line),
+        TokenInfo(end, "'", (1, 18), (1, 19), line),
+    ]
+    joined = list(_whole_fstrings(parts, source, start, end))
+    assert [(t.type, t.string) for t in joined] == [(NAME, "x"), (OP, "="), (STRING, "f'a {f\"{y}\"} b'")]

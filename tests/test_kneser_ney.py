@@ -4,6 +4,7 @@ from pathlib import Path
 import kenlm
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pseudogen.errors import PseudogenError
 from pseudogen.lm.arpa import read_arpa
@@ -246,3 +247,15 @@ def test_log_probabilities_are_finite(slice_sentences):
     for level in model.orders:
         assert np.all(level.log10_prob <= 0.0) and np.all(level.log10_prob > -99.0)
         assert np.all(level.log10_backoff <= 0.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abcde"), max_size=6), min_size=1, max_size=8),
+    st.integers(min_value=1, max_value=4),
+)
+def test_any_small_corpus_gives_normalised_distributions(sentences, order):
+    model = KneserNeyEstimator(order=order, discount_fallback=LMPLZ_FALLBACK).fit(sentences)
+    predicted = [w for w in model.vocab if w != "<s>"]
+    for context in contexts_of(model):
+        assert sum(10 ** model.log10_prob(w, context) for w in predicted) == pytest.approx(1.0, abs=1e-9)

@@ -159,15 +159,17 @@ def _is_operand_end(text: str) -> bool:
     return text[:1] in ("'", '"') or text[-1:] in ("'", '"')
 
 
-def _whole_fstrings(tokens: list[tokenize.TokenInfo], source: str) -> Iterator[tokenize.TokenInfo]:
+def _whole_fstrings(
+    tokens: list[tokenize.TokenInfo], source: str, start_type: int | None = _FSTRING_START, end_type: int | None = _FSTRING_END
+) -> Iterator[tokenize.TokenInfo]:
     """Python >= 3.12 tokenizes an f-string into parts; join each outermost one back into a STRING."""
-    if _FSTRING_START is None:
+    if start_type is None:
         yield from tokens
         return
     lines = source.splitlines(keepends=True)
     depth, start = 0, None
     for t in tokens:
-        if t.type == _FSTRING_START:
+        if t.type == start_type:
             depth += 1
             if depth == 1:
                 start = t
@@ -175,7 +177,7 @@ def _whole_fstrings(tokens: list[tokenize.TokenInfo], source: str) -> Iterator[t
         if depth == 0:
             yield t
             continue
-        if t.type == _FSTRING_END:
+        if t.type == end_type:
             depth -= 1
             if depth == 0:
                 text = _text_between(lines, start.start, t.end)
