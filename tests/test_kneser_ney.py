@@ -259,3 +259,17 @@ def test_any_small_corpus_gives_normalised_distributions(sentences, order):
     predicted = [w for w in model.vocab if w != "<s>"]
     for context in contexts_of(model):
         assert sum(10 ** model.log10_prob(w, context) for w in predicted) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_matches_lmplz():
+    """KenLM's lmplz on the same 80 sentences (tests/data/README.md) gives the same model."""
+    data = Path(__file__).parent / "data"
+    reference = read_arpa(data / "lmplz_order3.arpa").entries
+    sentences = [line.split() for line in (data / "lmplz_input.txt").read_text(encoding="utf-8").splitlines()]
+    model = KneserNeyEstimator(order=3).fit(sentences)
+    ours = {words: (prob, backoff) for n in (1, 2, 3) for words, prob, backoff in model.entries(n)}
+    assert set(ours) == set(reference)
+    for words, (prob, backoff) in reference.items():
+        # lmplz computes in float32 and prints about 8 digits
+        assert ours[words][0] == pytest.approx(prob, abs=1e-6), words
+        assert ours[words][1] == pytest.approx(backoff, abs=1e-6), words

@@ -10,7 +10,11 @@ continuation distribution, not interpolated with the uniform one, so an
 out-of-vocabulary word gets probability 0 (the comparison therefore scores only
 in-vocabulary words, `</s>` included, for both); and it pads with N-1 `<s>`.
 
-    python tools/bench_lm.py [CORPUS_ROOT] [--order 5] [--nltk-train 500 --nltk-dev 50]
+    python tools/bench_lm.py [CORPUS_ROOT] [--order 5] [--nltk-train 500 --nltk-dev 50] [--lmplz PATH]
+
+With --lmplz (KenLM's estimator, built from its source), the same tokenised
+sentences also go through lmplz and the two ARPA files are compared entry by
+entry.
 
 CORPUS_ROOT: the argument, else $PSEUDOGEN_DATA, else ../shared/corpora beside
 the repository.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -70,6 +75,30 @@ def bench_estimation(train: list[list[str]], dev: list[list[str]], order: int) -
     print(f"dev perplexity through kenlm: {perplexity:.2f} ({len(dev)} sentences, {oov} OOV tokens)")
 
 
+def compare_with_lmplz(lmplz: str, train: list[list[str]], order: int) -> None:
+    """Run lmplz on the same sentences; report whether the n-grams agree and the largest differences."""
+    from pseudogen.lm.arpa import read_arpa
+
+    with tempfile.TemporaryDirectory() as tmp:
+        text, theirs, ours = Path(tmp) / "train.txt", Path(tmp) / "lmplz.arpa", Path(tmp) / "ours.arpa"
+        text.write_text("".join(" ".join(s) + "\n" for s in train), encoding="utf-8")
+        wall = time.perf_counter()
+        with text.open("rb") as stdin, theirs.open("wb") as stdout:
+            subprocess.run([lmplz, "-o", str(order), "-S", "1G", "-T", tmp], stdin=stdin, stdout=stdout,
+                           stderr=subprocess.DEVNULL, check=True)
+        lmplz_seconds = time.perf_counter() - wall
+        KneserNeyEstimator(order=order).fit(train).write_arpa(ours)
+        reference, mine = read_arpa(theirs).entries, read_arpa(ours).entries
+    same = set(reference) == set(mine)
+    shared = set(reference) & set(mine)
+    dp = max(abs(reference[k][0] - mine[k][0]) for k in shared)
+    db = max(abs(reference[k][1] - mine[k][1]) for k in shared)
+    print(
+        f"lmplz comparison, order {order}: same n-grams: {same} ({len(reference)} in lmplz's file); "
+        f"max |log10 p difference| {dp:.1e}, max |log10 backoff difference| {db:.1e}; lmplz {lmplz_seconds:.2f} s wall"
+    )
+
+
 def in_vocabulary_perplexity(log10_prob, vocab: set[str], sentences: list[list[str]]) -> float:
     """Perplexity over the words of `sentences` (and `</s>`) that are in `vocab`."""
     total, count = 0.0, 0
@@ -115,11 +144,14 @@ def main() -> None:
     parser.add_argument("--nltk-order", type=int, default=3)
     parser.add_argument("--nltk-train", type=int, default=500)
     parser.add_argument("--nltk-dev", type=int, default=50)
+    parser.add_argument("--lmplz", help="path of KenLM's lmplz, to compare the two estimates")
     args = parser.parse_args()
     django = corpora_root(args.corpora) / "django"
     train = read_sentences(django)
     dev = [tokenize_annotation(pair.text) for pair in read_split(django, "dev")]
     bench_estimation(train, dev, args.order)
+    if args.lmplz:
+        compare_with_lmplz(args.lmplz, train, args.order)
     if args.nltk_train:
         bench_nltk(train[: args.nltk_train], dev[: args.nltk_dev], args.nltk_order)
 
