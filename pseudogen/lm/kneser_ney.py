@@ -54,6 +54,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from pseudogen.errors import PseudogenError
+from pseudogen.lm.arpa import ArpaModel, write_arpa
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 SPECIAL_WORDS = (UNK, BOS, EOS)
@@ -113,7 +114,7 @@ def single_discount(counts_of_counts: Sequence[int], order: int) -> Discounts:
 _DISCOUNT_FUNCTIONS = {"modified": modified_discounts, "single": single_discount}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NgramOrder:
     """The n-grams of one order: word numbers, adjusted counts, log10 probability and backoff."""
 
@@ -123,7 +124,7 @@ class NgramOrder:
     log10_backoff: np.ndarray  # (k,); zeros at the highest order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NgramModel:
     """An estimated back-off n-gram model: what the ARPA file holds, plus the estimation figures."""
 
@@ -150,14 +151,10 @@ class NgramModel:
             yield tuple(vocab[i] for i in ids), prob, backoff
 
     def write_arpa(self, path: Path) -> None:
-        from pseudogen.lm.arpa import write_arpa
-
         write_arpa(self, path)
 
     @cached_property
-    def _lookup(self):
-        from pseudogen.lm.arpa import ArpaModel
-
+    def _lookup(self) -> ArpaModel:
         return ArpaModel.from_entries(
             {words: (prob, backoff) for n in range(1, self.order + 1) for words, prob, backoff in self.entries(n)},
             self.order,
