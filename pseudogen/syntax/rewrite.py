@@ -420,7 +420,7 @@ class _Reader:
         token = self.peek()
         if token == "(":
             return self.node_pattern()
-        if token in (")", "=>", "...", "_") or token.startswith(("?", '"')):
+        if token in (")", "=>", "...") or token.startswith("?"):
             self.fail(f"a rule's pattern must be a label or a node '( ... )', found {token!r}")
         self.next()
         return NodePattern(self.label_spec(token))

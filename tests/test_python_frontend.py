@@ -1,0 +1,179 @@
+import io
+import keyword
+import os
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from pseudogen.errors import PseudogenError
+from pseudogen.syntax.python import PythonFrontend
+from pseudogen.syntax.tree import Tree
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def frontend():
+    return PythonFrontend()
+
+
+@pytest.mark.parametrize("line, tree", [
+    ("x = a % 5", "(Assign (HEAD =) (Name x) (BinOp (Name a) (Mod %) (Num 5)))"),
+    ("   if x % 5 == 0 :", "(If (HEAD if) (Compare (BinOp (Name x) (Mod %) (Num 5)) (Eq ==) (Num 0)))"),
+    ("elif a . b :", "(Elif (HEAD elif) (Attribute (HEAD Attribute) (Name a) (attr b)))"),
+    ("else :", "(Else (HEAD else))"),
+    ("else : return x", "(Else (HEAD else) (Return (HEAD return) (Name x)))"),
+    ("try :", "(Try (HEAD try))"),
+    ("except KeyError :", "(ExceptHandler (HEAD except) (Name KeyError))"),
+    ("except ImportError as e :", "(ExceptHandler (HEAD except) (Name ImportError) (name e))"),
+    ("finally :", "(Finally (HEAD finally))"),
+    ("with open ( p ) as f :",
+     "(With (HEAD with) (WithItem (HEAD WithItem) (Call (HEAD Call) (Name open) (Name p)) (Name f)))"),
+    ("@ property", "(Decorator (HEAD @) (Name property))"),
+    ("@ register . filter ( is_safe = True )",
+     "(Decorator (HEAD @) (Call (HEAD Call) (Attribute (HEAD Attribute) (Name register) (attr filter))"
+     " (Keyword (HEAD Keyword) (arg is_safe) (NameConstant True))))"),
+    ("def f ( a , b = 1 ) :", "(FunctionDef (HEAD def) (name f) (Arguments (HEAD Arguments) (Arg a) (Arg b) (Num 1)))"),
+    ("def f ( ) :", "(FunctionDef (HEAD def) (name f))"),
+    ("class C ( B ) :", "(ClassDef (HEAD class) (name C) (Name B))"),
+    ("return", "(Return (HEAD return))"),
+    ("f = lambda x : x + 1",
+     "(Assign (HEAD =) (Name f) (Lambda (HEAD lambda) (Arguments (HEAD Arguments) (Arg x)) (BinOp (Name x) (Add +) (Num 1))))"),
+    ("[ x for x in y if x ]",
+     "(ListComp (HEAD ListComp) (Name x) (Comprehension (HEAD Comprehension) (Name x) (Name y) (Name x)))"),
+    ("s = f'{a} b'", "(Assign (HEAD =) (Name s) (JoinedStr \"f'{a} b'\"))"),
+    ("async def f ( ) :", '(AsyncFunctionDef (HEAD "async def") (name f))'),
+    ("x = await y", "(Assign (HEAD =) (Name x) (Await (HEAD await) (Name y)))"),
+    ("if ( n := len ( a ) ) > 10 :",
+     "(If (HEAD if) (Compare (NamedExpr (HEAD :=) (Name n) (Call (HEAD Call) (Name len) (Name a))) (Gt >) (Num 10)))"),
+    ("match command :", "(Match (HEAD match) (Name command))"),
+    ("case [ x , * rest ] :",
+     "(MatchCase (HEAD case) (MatchSequence (HEAD MatchSequence) (MatchAs x) (MatchStar rest)))"),
+    ("match = 1", "(Assign (HEAD =) (Name match) (Num 1))"),
+    ("from django . conf import settings", "(ImportFrom (HEAD from) (module django.conf) (Alias settings))"),
+    ("from . import x as y", "(ImportFrom (HEAD from) (level .) (Alias (HEAD Alias) (name x) (asname y)))"),
+    ("global a , b", "(Global (HEAD global) (identifier a) (identifier b))"),
+    ("x = { 'a' : 1 , b : None }", "(Assign (HEAD =) (Name x) (Dict (HEAD Dict) (Str 'a') (Num 1) (Name b) (NameConstant None)))"),
+    ("y = b if a else c", "(Assign (HEAD =) (Name y) (IfExp (HEAD IfExp) (Name b) (Name a) (Name c)))"),
+    ("x += 1", "(AugAssign (Name x) (Add +=) (Num 1))"),
+    ("if a is not None and b not in c :",
+     '(If (HEAD if) (BoolOp (Compare (Name a) (IsNot "is not") (NameConstant None)) (And and) (Compare (Name b) (NotIn "not in") (Name c))))'),
+    ("x = u'a' 'b'", "(Assign (HEAD =) (Name x) (Str (Str u'a') (Str 'b')))"),
+    ("a = 1 ; b = 2", "(Module (HEAD Module) (Assign (HEAD =) (Name a) (Num 1)) (Assign (HEAD =) (Name b) (Num 2)))"),
+])
+def test_lines_and_fragments(frontend, line, tree):
+    assert frontend.parse(line).to_sexpr() == tree
+
+
+@pytest.mark.parametrize("line, tree", [
+    ("print x , y", "(Call (HEAD Call) (Name print) (Name x) (Name y))"),
+    ("except ValueError , e :", "(ExceptHandler (HEAD except) (Name ValueError) (name e))"),
+    ("exec code in ns", "(Call (HEAD Call) (Name exec) (Name code) (Name ns))"),
+    ("s = `x`", "(Assign (HEAD =) (Name s) (Call (HEAD Call) (Name repr) (Name x)))"),
+    ("os . chmod ( p , 0777 )", "(Call (HEAD Call) (Attribute (HEAD Attribute) (Name os) (attr chmod)) (Name p) (Num 0777))"),
+    ("n = 10L", "(Assign (HEAD =) (Name n) (Num 10L))"),
+    ("s = ur'\\d+'", "(Assign (HEAD =) (Name s) (Str \"ur'\\\\d+'\"))"),
+    ("if a <> b :", "(If (HEAD if) (Compare (Name a) (NotEq <>) (Name b)))"),
+    ("raise ValueError , 'bad'", "(Raise (HEAD raise) (Call (HEAD Call) (Name ValueError) (Str 'bad')))"),
+])
+def test_python2_forms(frontend, line, tree):
+    assert frontend.parse(line).to_sexpr() == tree
+
+
+def test_raw_tree_mirrors_ast(frontend):
+    assert frontend.parse_raw("x = a % 5").to_sexpr() == (
+        "(Assign (targets (Name (id x) (ctx (Store))))"
+        " (value (BinOp (left (Name (id a) (ctx (Load)))) (op (Mod %)) (right (Constant (value (token 5))))))"
+        " (type_comment))"
+    )
+
+
+def test_raw_children_follow_source_order(frontend):
+    raw = frontend.parse_raw("f ( x = 1 , * a )")
+    assert raw.leaves() == ["f", "x", "1", "a"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("x = = 1", "cannot parse as Python"),
+    ("x = ( 1", "unbalanced brackets"),
+    ("x = 'abc", "cannot tokenize"),
+    ("   ", "no statement"),
+    ("else : :", "cannot parse as Python"),
+    ("def ( ) :", "cannot parse as Python"),
+])
+def test_unparsable_lines_are_user_errors(frontend, line, message):
+    with pytest.raises(PseudogenError, match=message):
+        frontend.parse(line)
+
+
+@pytest.mark.parametrize("line", [
+    "(" * 10000 + "x" + ")" * 10000,
+    "x = " + "-" * 10000 + "x",
+    "x = " + "a ." * 5000 + " b",
+    "x = " + " + ".join(["1"] * 20000),
+])
+def test_deep_input_is_reported_not_crashed(frontend, line):
+    with pytest.raises(PseudogenError, match="nested|too large"):
+        frontend.parse(line)
+
+
+def test_nesting_that_python_accepts_gives_a_tree(frontend):
+    tree = frontend.parse("x = " + "[" * 150 + "]" * 150)
+    assert tree.height() > 150
+
+
+def test_other_rules_file(tmp_path):
+    rules = tmp_path / "tiny.rules"
+    rules.write_text("delete (ctx ...)\ncollapse Name\n", encoding="utf-8")
+    tree = PythonFrontend(rules_path=rules).parse("x")
+    assert tree.to_sexpr() == "(Expr (value (Name x)))"
+
+
+# -- the leaves carry the line's tokens, in order, on real Django lines ----------
+
+def _django_lines() -> list[str]:
+    for root in (os.environ.get("PSEUDOGEN_DATA"), REPO.parent / "shared" / "corpora", "/work/shared/corpora"):
+        path = Path(root or "") / "django" / "train.code"
+        if root and path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return lines[::50]  # 320 lines spread over the corpus
+    return []
+
+
+_OPERATORS = {"%", "==", "!=", "<>", "<", ">", "<=", ">=", "+", "-", "/", "//", "&", "|", "^", "~",
+              "<<", ">>", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>=", "//="}
+
+
+def _code_tokens(line: str) -> list[str]:
+    """Identifiers, literals and operators of a line, as Python's tokenize sees them."""
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(line.strip()).readline):
+        if tok.type in (tokenize.NAME, tokenize.STRING, tokenize.NUMBER) and not keyword.iskeyword(tok.string):
+            out.append(tok.string)
+        elif tok.type == tokenize.OP and tok.string in _OPERATORS:
+            out.append(tok.string)
+    return out
+
+
+def _leaf_parts(tree: Tree) -> list[str]:
+    """Leaves, with dotted module names (django.conf) split into their parts."""
+    parts = []
+    for leaf in tree.leaves():
+        dotted = leaf.replace(".", "").isidentifier() and "." in leaf
+        parts.extend(leaf.split(".") if dotted else [leaf])
+    return parts
+
+
+DJANGO = _django_lines()
+
+
+@pytest.mark.skipif(not DJANGO, reason="Django corpus not found ($PSEUDOGEN_DATA or ../shared/corpora)")
+@pytest.mark.parametrize("line", DJANGO)
+def test_leaves_carry_every_token_in_source_order(frontend, line):
+    tree = frontend.parse(line)
+    remaining = iter(_leaf_parts(tree))
+    missing = [token for token in _code_tokens(line) if token not in remaining]
+    assert missing == [], tree.to_sexpr()
+    for node in tree.subtrees():  # every leaf hangs under a preterminal
+        assert all(isinstance(c, Tree) for c in node.children) or node.is_preterminal(), node.to_sexpr()
