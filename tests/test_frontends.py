@@ -78,3 +78,12 @@ def test_cli_parse_deep_input_is_one_error_line(runner):
     assert result.exit_code == 1
     assert "<stdin>:1: input too large or too deeply nested" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_rules_path_finds_the_installed_package_copy(tmp_path, monkeypatch):
+    # an installed package has no top-level rules/: setup.py copies them into pseudogen/rules/
+    package = tmp_path / "site-packages" / "pseudogen"
+    (package / "rules").mkdir(parents=True)
+    (package / "rules" / "python.rules").write_text("head If if\n", encoding="utf-8")
+    monkeypatch.setattr("pseudogen.syntax.frontends._PACKAGE", package)
+    assert rules_path("python") == package / "rules" / "python.rules"
