@@ -120,6 +120,10 @@ class NodePattern:
     def match(self, node: Child, bindings: dict) -> bool:
         if not isinstance(node, Tree) or not self.label.accepts(node.label):
             return False
+        return self.match_children(node, bindings)
+
+    def match_children(self, node: Tree, bindings: dict) -> bool:
+        """Whether the children match, for a node whose label is already known to fit."""
         kids = node.children
         fixed = len(self.before) + len(self.after)
         if len(kids) < fixed or (self.rest is None and len(kids) != fixed):
@@ -191,9 +195,9 @@ class RewriteRule:
     place: str = ""
 
     def apply(self, node: Tree) -> Optional[list[Child]]:
-        """The replacement children for `node`, or None when the rule does not fire."""
+        """The replacement for `node` (whose label the pattern accepts), or None when the rule does not fire."""
         bindings: dict = {}
-        if not self.pattern.match(node, bindings):
+        if not self.pattern.match_children(node, bindings):  # the index has checked the label
             return None
         return _OPERATIONS[self.operation](self, node, bindings)
 
