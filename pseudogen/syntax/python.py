@@ -72,15 +72,15 @@ class _Wrapped:
 
     def __init__(self, source: SourceLine, before: str = "", after: str = "", indent: str = "",
                  block: str = "pass"):
-        self.source = source
         self.header = source.ends_with_colon()
         body = f"\n{indent} {block}" if self.header else ""
         self.lineno = before.count("\n") + 1
         self.builder = RawTreeBuilder(source, self.lineno, len(indent))
         self.module = _parse(before + indent + source.text + body + after, source, self.lineno, len(indent))
 
-    def tree(self, node: ast.AST, drop_blocks: bool = True) -> Tree:
-        return self.builder.build(node, _BLOCK_FIELDS if self.header and drop_blocks else ())
+    def tree(self, node: ast.AST) -> Tree:
+        """The raw tree of `node`; for a header line, without its placeholder blocks."""
+        return self.builder.build(node, _BLOCK_FIELDS if self.header else ())
 
     def block(self, label: str, statements: list[ast.stmt]) -> Tree:
         """`(label)` for a header, `(label (body ...))` when the line has a body."""
@@ -101,7 +101,8 @@ def _parse(text: str, source: SourceLine, lineno: int, indent: int) -> ast.Modul
 def _near(err: SyntaxError, source: SourceLine, lineno: int, indent: int) -> str:
     if err.lineno != lineno or not err.offset:
         return ""
-    column = len(err.text.encode("utf-8")[:max(err.offset - 1, 0)]) - indent if err.text else err.offset - 1 - indent
+    text = err.text or ""
+    column = len(text[:max(err.offset - 1, 0)].encode("utf-8")) - indent
     found = [t for t in source.tokens if t.start <= column < t.end + 1]
     return f" (near {found[0].surface!r})" if found else ""
 

@@ -35,6 +35,8 @@ _BRACKETS = {"(", ")", "[", "]", "{", "}"}
 _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
 _UR_PREFIXES = {"ur", "uR", "Ur", "UR"}
+# After one of these, `print` or `exec` is a name (a call, an assignment, an
+# attribute...), not Python 2's statement.
 _PRINT_CALL_FOLLOWERS = {"(", "=", ".", "[", ",", ")", ":", "+=", "-=", "*=", "/=", "%=", ">>"}
 
 
@@ -70,8 +72,9 @@ class SourceLine:
         """Surface texts of the tokens in [start, end), brackets left out."""
         return [t.surface for t in self.tokens_between(start, end) if t.text not in _BRACKETS]
 
-    def first_token(self) -> Token | None:
-        return self.tokens[0] if self.tokens else None
+    def first_token(self) -> Token:
+        """The first token (`read_line` never returns a line without tokens)."""
+        return self.tokens[0]
 
     def ends_with_colon(self) -> bool:
         """True for a compound statement's header such as `if x :` (a trailing `:`)."""
