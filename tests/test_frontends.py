@@ -87,3 +87,12 @@ def test_rules_path_finds_the_installed_package_copy(tmp_path, monkeypatch):
     (package / "rules" / "python.rules").write_text("head If if\n", encoding="utf-8")
     monkeypatch.setattr("pseudogen.syntax.frontends._PACKAGE", package)
     assert rules_path("python") == package / "rules" / "python.rules"
+
+
+def test_cli_parse_a_line_that_is_not_utf8_is_one_failed_line(runner, tmp_path):
+    code = tmp_path / "latin1.py"
+    code.write_bytes("x = 1\ns = 'caf\xe9'\ny = 2\n".encode("latin-1"))
+    result = runner.invoke(main, ["parse", str(code)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == ["", "(Assign (HEAD =) (Name y) (Num 2))"]
+    assert f"{code}:2: bytes that are not UTF-8" in result.stderr

@@ -10,7 +10,6 @@ The corpora are found at CORPORA_DIR, else at $PSEUDOGEN_DATA, else at
 """
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import time
@@ -20,14 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pseudogen.corpus.parallel import read_lines  # noqa: E402
+from pseudogen.corpus.resolve import corpora_root  # noqa: E402
+from pseudogen.errors import PseudogenError  # noqa: E402
 from pseudogen.syntax.frontends import get_frontend, parse_lines  # noqa: E402
-
-
-def corpora_dir(argument: str | None) -> Path:
-    for candidate in (argument, os.environ.get("PSEUDOGEN_DATA"), REPO.parent / "shared" / "corpora"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    sys.exit("no corpora: give CORPORA_DIR, set $PSEUDOGEN_DATA, or put them at ../shared/corpora")
 
 
 def cpu_seconds() -> float:
@@ -36,7 +30,7 @@ def cpu_seconds() -> float:
 
 
 def main() -> None:
-    django = corpora_dir(sys.argv[1] if len(sys.argv) > 1 else None) / "django"
+    django = corpora_root(sys.argv[1] if len(sys.argv) > 1 else None) / "django"
     lines = read_lines(django / "train.code") + read_lines(django / "dev.code")
     wall, cpu = time.perf_counter(), cpu_seconds()
     frontend = get_frontend("python")
@@ -53,4 +47,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except PseudogenError as err:
+        sys.exit(f"error: {err}")

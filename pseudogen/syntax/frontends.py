@@ -56,11 +56,24 @@ class ParsedLine(NamedTuple):
     error: Optional[PseudogenError]
 
 
-def parse_lines(frontend, lines: Iterable[str], raw: bool = False, source: str = "-") -> Iterator[ParsedLine]:
-    """Parse every line; a line that fails yields its error (placed at `source:number`)."""
+def parse_lines(frontend, lines: Iterable[str | bytes], raw: bool = False, source: str = "-") -> Iterator[ParsedLine]:
+    """Parse every line; a line that fails yields its error (placed at `source:number`).
+
+    Lines may be `bytes` (as read from a file): each is decoded on its own, so a
+    line that is not UTF-8 is one failed line, not the end of the file.
+    """
     parse = frontend.parse_raw if raw else frontend.parse
     for number, line in enumerate(lines, 1):
         try:
-            yield ParsedLine(number, parse(line.rstrip("\r\n")), None)
+            yield ParsedLine(number, parse(_decoded(line).rstrip("\r\n")), None)
         except PseudogenError as err:
             yield ParsedLine(number, None, PseudogenError(err.message, f"{source}:{number}"))
+
+
+def _decoded(line: str | bytes) -> str:
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise PseudogenError(f"bytes that are not UTF-8 (at byte {err.start + 1})") from None
