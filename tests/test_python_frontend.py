@@ -51,6 +51,10 @@ def frontend():
     ("case [ x , * rest ] :",
      "(MatchCase (HEAD case) (MatchSequence (HEAD MatchSequence) (MatchAs x) (MatchStar rest)))"),
     ("match = 1", "(Assign (HEAD =) (Name match) (Num 1))"),
+    ("case _ :", "(MatchCase (HEAD case) (MatchAs (HEAD MatchAs)))"),
+    ("case P ( x = 0 , y = b ) if b :",
+     "(MatchCase (HEAD case) (MatchClass (HEAD MatchClass) (Name P) (identifier x) (MatchValue (HEAD MatchValue) (Num 0))"
+     " (identifier y) (MatchAs b)) (Name b))"),
     ("from django . conf import settings", "(ImportFrom (HEAD from) (module django.conf) (Alias settings))"),
     ("from . import x as y", "(ImportFrom (HEAD from) (level .) (Alias (HEAD Alias) (name x) (asname y)))"),
     ("global a , b", "(Global (HEAD global) (identifier a) (identifier b))"),

@@ -87,6 +87,14 @@ def test_rules_see_rewritten_children_and_earlier_rules():
     assert rewrite(rules, "(A (Constant 5))") == "(B (HEAD B) (Num 5))"
 
 
+@pytest.mark.parametrize("handing_up", ["splice wrap", "rewrite (wrap ?x) => ?x"])
+def test_a_node_handed_up_to_the_parent_is_not_rewritten_again(handing_up):
+    # (B) becomes (B (HEAD B)); were the splice to go on rewriting it, the
+    # collapse that comes after it in the file would make it (B B)
+    rules = f"{handing_up}\ncollapse B\nhead B"
+    assert rewrite(rules, "(A (wrap (B)))") == "(A (B (HEAD B)))"
+
+
 def test_a_rule_fires_once_per_node():
     # the replacement also matches the pattern, but a rule never reapplies
     assert rewrite("rewrite (A ?x...) => (A (A ?x...))", "(A a)") == "(A (A a))"

@@ -128,7 +128,7 @@ class RawTreeBuilder:
 
     def _items(self, node: ast.AST, built: dict, drop: Iterable[str]) -> list:
         """(key, field, child) for every element of every field, in field order."""
-        special = _OPERATOR_ITEMS.get(type(node))
+        special = _SPECIAL_ITEMS.get(type(node))
         if special is not None:
             return special(self, node, built)
         items = []
@@ -161,7 +161,7 @@ class RawTreeBuilder:
             return [(key, field, tree)]
         return []
 
-    # -- nodes whose operators sit between their operands -------------------
+    # -- nodes whose fields interleave in the source ------------------------
     def _binop_items(self, node: ast.BinOp, built: dict) -> list:
         left, right = built[id(node.left)], built[id(node.right)]
         key, op = self._operator(node.op, self._end(node.left), self._start(node.right))
@@ -197,13 +197,23 @@ class RawTreeBuilder:
             items.append((built[id(operand)][0], "values", built[id(operand)][1]))
         return items
 
+    def _matchclass_items(self, node: ast.MatchClass, built: dict) -> list:
+        """`C(a, x=p)`: each keyword's name goes just before its pattern."""
+        items = [(built[id(node.cls)][0], "cls", built[id(node.cls)][1])]
+        items += [(built[id(p)][0], "patterns", built[id(p)][1]) for p in node.patterns]
+        for name, pattern in zip(node.kwd_attrs, node.kwd_patterns):
+            key, tree = built[id(pattern)]
+            items += [(key, "kwd_attrs", Tree("identifier", [name])), (key, "kwd_patterns", tree)]
+        return items
 
-_OPERATOR_ITEMS = {
+
+_SPECIAL_ITEMS = {
     ast.BinOp: RawTreeBuilder._binop_items,
     ast.UnaryOp: RawTreeBuilder._unaryop_items,
     ast.AugAssign: RawTreeBuilder._augassign_items,
     ast.Compare: RawTreeBuilder._compare_items,
     ast.BoolOp: RawTreeBuilder._boolop_items,
+    ast.MatchClass: RawTreeBuilder._matchclass_items,
 }
 
 

@@ -20,8 +20,8 @@ Semantics. The tree is rewritten in one bottom-up pass: a node is rewritten
 after all of its children, so a rule sees the already rewritten subtree below
 it. At a node, rules are tried in file order; a rule whose pattern matches
 replaces the node, and the later rules see the replacement. A rule that deletes
-the node or splices it into its parent ends the work at that node (the children
-handed up are not rewritten again). Every rule is applied at most once per node,
+the node, splices it into its parent or rewrites it to a bare variable ends the
+work at that node (what it hands up is not rewritten again). Every rule is applied at most once per node,
 so a rules file always terminates.
 
 Efficiency. Rules are indexed by the label of their pattern's root: for each
@@ -194,6 +194,10 @@ class RewriteRule:
     argument: object = None
     place: str = ""
 
+    def ends_work(self) -> bool:
+        """True when the rule hands its result to the parent instead of replacing the node."""
+        return self.operation in ("delete", "splice") or isinstance(self.argument, TemplateVar)
+
     def apply(self, node: Tree) -> Optional[list[Child]]:
         """The replacement for `node` (whose label the pattern accepts), or None when the rule does not fire."""
         bindings: dict = {}
@@ -311,10 +315,11 @@ class RuleSet:
             if at == len(candidates):
                 return [node]
             last = candidates[at]
-            out = self.rules[last].apply(node)
+            rule = self.rules[last]
+            out = rule.apply(node)
             if out is None:
                 continue
-            if len(out) != 1 or not isinstance(out[0], Tree):
+            if rule.ends_work():
                 return out
             node = out[0]
 
