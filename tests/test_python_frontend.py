@@ -4,6 +4,7 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pseudogen.corpus.resolve import corpora_root
 from pseudogen.errors import PseudogenError
@@ -179,4 +180,50 @@ def test_leaves_carry_every_token_in_source_order(frontend, line):
     missing = [token for token in _code_tokens(line) if token not in remaining]
     assert missing == [], tree.to_sexpr()
     for node in tree.subtrees():  # every leaf hangs under a preterminal
+        assert all(isinstance(c, Tree) for c in node.children) or node.is_preterminal(), node.to_sexpr()
+
+
+# -- the same property on generated statements -----------------------------------
+
+_ATOMS = st.one_of(
+    st.sampled_from(["x", "foo", "bar_1", "self", "True", "None"]),
+    st.sampled_from(["0", "42", "3.5", "0x1F", "1e-3"]),
+    st.sampled_from(["'a'", '"b c"', "u'd'", "r'\\d+'", "'%s' 'more'"]),
+)
+_BINARY = st.sampled_from(["+", "-", "*", "%", "//", "==", "<", ">=", "!=", "in", "not in", "is not", "and", "or"])
+
+
+def _compound(inner):
+    return st.one_of(
+        st.tuples(inner, _BINARY, inner).map(lambda t: f"( {t[0]} {t[1]} {t[2]} )"),
+        st.tuples(st.sampled_from(["f", "obj . method"]), st.lists(inner, max_size=3)).map(
+            lambda t: f"{t[0]} ( {' , '.join(t[1])} )"),
+        st.tuples(inner, st.sampled_from(["attr", "items"])).map(lambda t: f"( {t[0]} ) . {t[1]}"),
+        st.lists(inner, max_size=3).map(lambda items: "[ " + " , ".join(items) + " ]"),
+        st.tuples(inner, inner).map(lambda t: f"{{ {t[0]} : {t[1]} }}"),
+        st.tuples(inner, inner, inner).map(lambda t: f"( {t[0]} if {t[1]} else {t[2]} )"),
+        inner.map(lambda e: f"not {e}"),
+        inner.map(lambda e: f"[ y for y in {e} ]"),
+    )
+
+
+_EXPRESSIONS = st.recursive(_ATOMS, _compound, max_leaves=8)
+_STATEMENTS = st.one_of(
+    _EXPRESSIONS.map(lambda e: f"x = {e}"),
+    _EXPRESSIONS.map(lambda e: f"if {e} :"),
+    _EXPRESSIONS.map(lambda e: f"elif {e} :"),
+    _EXPRESSIONS.map(lambda e: f"return {e}"),
+    _EXPRESSIONS.map(lambda e: f"for y in {e} :"),
+    _EXPRESSIONS.map(lambda e: f"@ deco ( {e} )"),
+    _EXPRESSIONS.map(lambda e: f"x += {e}"),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=_STATEMENTS)
+def test_generated_statements_keep_their_tokens_in_order(frontend, line):
+    tree = frontend.parse(line)
+    remaining = iter(_leaf_parts(tree))
+    assert [t for t in _code_tokens(line) if t not in remaining] == [], tree.to_sexpr()
+    for node in tree.subtrees():
         assert all(isinstance(c, Tree) for c in node.children) or node.is_preterminal(), node.to_sexpr()

@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import given, strategies as st
 
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.rewrite import RuleSet
@@ -165,3 +166,24 @@ def test_load_counts_rules_and_ignores_comments(tmp_path):
     path = tmp_path / "ok.rules"
     path.write_text("# a comment\n\ndelete (ctx ...)  # trailing\nhead If if\n", encoding="utf-8")
     assert len(RuleSet.load(path)) == 2
+
+
+_LABELS = st.sampled_from(["A", "B", "ctx", "value", "Name"])
+_TREES = st.recursive(
+    st.builds(lambda label, leaf: Tree(label, [leaf]), _LABELS, st.sampled_from(["x", "'s'", "%"])),
+    lambda inner: st.builds(Tree, _LABELS, st.lists(inner, max_size=3)),
+    max_leaves=12,
+)
+_PYTHON_LIKE = RuleSet.parse(
+    "delete (ctx ...)\ndelete (/[a-z]+/)\nsplice (/[a-z]+/ (_ ...) ...)\ncollapse Name\nhead (A|B (_ ...) ...)"
+)
+
+
+@given(tree=st.builds(Tree, st.sampled_from(["A", "B"]), st.lists(_TREES, max_size=3)))
+def test_no_rules_is_the_identity_and_apply_never_mutates(tree):
+    before = tree.to_sexpr()
+    assert RuleSet([]).apply(tree) == tree
+    out = _PYTHON_LIKE.apply(tree)
+    assert tree.to_sexpr() == before
+    assert "ctx" not in [node.label for node in out.subtrees()][1:]
+    assert set(out.leaves()) <= set(tree.leaves()) | {"A", "B"}
