@@ -227,3 +227,26 @@ def test_generated_statements_keep_their_tokens_in_order(frontend, line):
     assert [t for t in _code_tokens(line) if t not in remaining] == [], tree.to_sexpr()
     for node in tree.subtrees():
         assert all(isinstance(c, Tree) for c in node.children) or node.is_preterminal(), node.to_sexpr()
+
+
+@pytest.mark.parametrize("line, tree", [
+    ('x = """a\nb"""', '(Assign (HEAD =) (Name x) (Str "\\"\\"\\"a\\nb\\"\\"\\""))'),
+    ("\ufeffx = 1 # note", "(Assign (HEAD =) (Name x) (Num 1))"),
+    ("\tx = 1\r\n", "(Assign (HEAD =) (Name x) (Num 1))"),
+    ("café = 1", "(Assign (HEAD =) (Name café) (Num 1))"),
+])
+def test_awkward_but_valid_input(frontend, line, tree):
+    assert frontend.parse(line).to_sexpr() == tree
+
+
+@pytest.mark.parametrize("line, message", [
+    ("x = 1\x00", "cannot tokenize"),
+    ('x = "\ud800"', "not valid Unicode"),
+    ("x = `a", "unbalanced backquote"),
+    ("x = $", "unexpected '\\$'"),
+    ("x = 1" + "0" * 5000, "cannot parse as Python"),
+    ("# only a comment", "no statement"),
+])
+def test_bad_characters_are_user_errors(frontend, line, message):
+    with pytest.raises(PseudogenError, match=message):
+        frontend.parse(line)

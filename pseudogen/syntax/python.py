@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from pseudogen.errors import PseudogenError
-from pseudogen.syntax.python_source import SourceLine, read_line
+from pseudogen.syntax.python_source import Placement, SourceLine, read_line
 from pseudogen.syntax.python_tree import RawTreeBuilder
 from pseudogen.syntax.rewrite import RuleSet
 from pseudogen.syntax.tree import Tree
@@ -74,9 +74,10 @@ class _Wrapped:
                  block: str = "pass"):
         self.header = source.ends_with_colon()
         body = f"\n{indent} {block}" if self.header else ""
-        self.lineno = before.count("\n") + 1
-        self.builder = RawTreeBuilder(source, self.lineno, len(indent))
-        self.module = _parse(before + indent + source.text + body + after, source, self.lineno, len(indent))
+        program = before + indent + source.text + body + after
+        placement = Placement.of(before + indent, program)
+        self.builder = RawTreeBuilder(source, placement)
+        self.module = _parse(program, source, placement)
 
     def tree(self, node: ast.AST) -> Tree:
         """The raw tree of `node`; for a header line, without its placeholder blocks."""
@@ -89,21 +90,22 @@ class _Wrapped:
         return Tree(label, [Tree("body", [self.builder.build(s) for s in statements])])
 
 
-def _parse(text: str, source: SourceLine, lineno: int, indent: int) -> ast.Module:
+def _parse(program: str, source: SourceLine, placement: Placement) -> ast.Module:
     try:
-        return ast.parse(text)
+        return ast.parse(program)
     except SyntaxError as err:
-        raise PseudogenError(f"cannot parse as Python: {err.msg}{_near(err, source, lineno, indent)}") from None
+        raise PseudogenError(f"cannot parse as Python: {err.msg}{_near(err, source, placement)}") from None
     except ValueError as err:  # e.g. a NUL character in the line
         raise PseudogenError(f"cannot parse as Python: {err}") from None
 
 
-def _near(err: SyntaxError, source: SourceLine, lineno: int, indent: int) -> str:
-    if err.lineno != lineno or not err.offset:
+def _near(err: SyntaxError, source: SourceLine, placement: Placement) -> str:
+    """` (near 'token')` for the token of the user's line where `ast` stopped."""
+    if not err.lineno or not err.offset or err.lineno > len(placement.line_starts):
         return ""
-    text = err.text or ""
-    column = len(text[:max(err.offset - 1, 0)].encode("utf-8")) - indent
-    found = [t for t in source.tokens if t.start <= column < t.end + 1]
+    column = len((err.text or "")[:max(err.offset - 1, 0)].encode("utf-8"))
+    offset = placement.offset(err.lineno, column)
+    found = [t for t in source.tokens if t.start <= offset < t.end + 1]
     return f" (near {found[0].surface!r})" if found else ""
 
 

@@ -81,9 +81,36 @@ class SourceLine:
         return bool(self.tokens) and self.tokens[-1].kind == tokenize.OP and self.tokens[-1].text == ":"
 
 
+@dataclass
+class Placement:
+    """Where a `SourceLine` sits in the program handed to `ast.parse` (maybe inside a wrapper).
+
+    `ast` positions are (line, byte column) in that program; `offset` turns one
+    into a byte offset in `SourceLine.text` (negative before it, past its end after).
+    """
+
+    line_starts: list[int]
+    text_start: int
+
+    @classmethod
+    def of(cls, before: str, program: str) -> Placement:
+        starts, total = [], 0
+        for line in program.encode("utf-8").split(b"\n"):
+            starts.append(total)
+            total += len(line) + 1
+        return cls(starts, len(before.encode("utf-8")))
+
+    def offset(self, lineno: int, col: int) -> int:
+        return self.line_starts[lineno - 1] + col - self.text_start
+
+
 def read_line(line: str) -> SourceLine:
     """Tokenize one line of code and bring it to Python 3 (see the module docstring)."""
-    tokens = _tokenize(line.strip())
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise PseudogenError(f"character {line[err.start]!r} at column {err.start + 1} is not valid Unicode text") from None
+    tokens = _tokenize(line.strip().lstrip("\ufeff"))
     if not tokens:
         raise PseudogenError("no statement on this line")
     for fix in _FIXES:

@@ -41,10 +41,10 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Optional
 
-from pseudogen.syntax.python_source import SourceLine
+from pseudogen.syntax.python_source import Placement, SourceLine
 from pseudogen.syntax.tree import Child, Tree
 
-Key = Optional[tuple]  # (line, byte column) of an element, None when it has none
+Key = Optional[int]  # byte offset of an element in the line, None when it has none
 
 _OPERATOR_TYPES = (ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 _LITERALS = (ast.Constant, ast.JoinedStr, ast.MatchSingleton)
@@ -69,15 +69,15 @@ _SYMBOLS = {
 class RawTreeBuilder:
     """Builds the raw tree of one `ast` node parsed from a `SourceLine`.
 
-    `lineno` is the line of the parsed text that holds the user's line (the
-    frontend may wrap a fragment such as `else:` in lines of its own) and
-    `indent` the number of bytes put before it there.
+    `placement` says where the line sits in the parsed program (the frontend
+    may wrap a fragment such as `else:` in lines of its own); by default the
+    program is the line itself.
     """
 
-    def __init__(self, source: SourceLine, lineno: int = 1, indent: int = 0):
+    def __init__(self, source: SourceLine, placement: Optional[Placement] = None):
         self.source = source
-        self.lineno = lineno
-        self.indent = indent
+        self.placement = placement or Placement.of("", source.text)
+        self.length = len(source.text.encode("utf-8"))
 
     def build(self, root: ast.AST, drop: Iterable[str] = ()) -> Tree:
         """The raw tree of `root`, leaving out `root`'s fields named in `drop`."""
@@ -90,19 +90,16 @@ class RawTreeBuilder:
     def _start(self, node: ast.AST) -> Key:
         if not hasattr(node, "lineno"):
             return None
-        return (node.lineno, self._column(node.lineno, node.col_offset))
+        return self.placement.offset(node.lineno, node.col_offset)
 
     def _end(self, node: ast.AST) -> Key:
-        return (node.end_lineno, self._column(node.end_lineno, node.end_col_offset))
-
-    def _column(self, lineno: int, col: int) -> int:
-        return col - self.indent if lineno == self.lineno else col
+        return self.placement.offset(node.end_lineno, node.end_col_offset)
 
     def _surface(self, start: Key, end: Key) -> list[str]:
-        """Surface tokens of the user's line between two positions on it."""
-        if start is None or end is None or start[0] != self.lineno or end[0] != self.lineno:
+        """Surface tokens of the user's line between two offsets in it."""
+        if start is None or end is None or start < 0 or end > self.length:
             return []
-        return self.source.surface_between(start[1], end[1])
+        return self.source.surface_between(start, end)
 
     def _operator(self, op: ast.AST, start: Key, end: Key) -> tuple[Key, Tree]:
         """An operator found between two positions: its key and `(Class surface)`."""
@@ -110,8 +107,7 @@ class RawTreeBuilder:
         words = self._surface(start, end)
         key = start
         if words:
-            first = self.source.tokens_between(start[1], end[1])
-            key = next((start[0], t.start) for t in first if t.surface == words[0])
+            key = next(t.start for t in self.source.tokens_between(start, end) if t.surface == words[0])
         return key, Tree(name, [" ".join(words) if words else _SYMBOLS[name]])
 
     # -- nodes -------------------------------------------------------------
@@ -245,7 +241,7 @@ def _postorder(root: ast.AST) -> list[ast.AST]:
 
 def _sorted_by_position(items: list, start: Key) -> list:
     """Stable sort by position; an element without one keeps its predecessor's."""
-    keyed, last = [], start or (0, 0)
+    keyed, last = [], start or 0
     for key, field, child in items:
         last = key if key is not None else last
         keyed.append((last, field, child))

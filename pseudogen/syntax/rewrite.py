@@ -491,7 +491,7 @@ class _Reader:
 
     def compile(self, token: str) -> regex.Pattern:
         try:
-            return regex.compile(token[1:-1].replace("\\/", "/"))
+            return regex.compile(token[1:-1].replace("\\/", "/"), regex.DOTALL)
         except regex.error as err:
             self.fail(f"bad regular expression {token}: {err}")
 
