@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Optional
+from typing import Iterable, Iterator, NamedTuple, Optional, Protocol
 
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
@@ -23,6 +23,18 @@ _FRONTENDS = {
     "python": ("pseudogen.syntax.python", "PythonFrontend"),
 }
 _PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class Frontend(Protocol):
+    """What every frontend offers; errors are `PseudogenError`s with a one-line message."""
+
+    language: str
+
+    def parse(self, line: str) -> Tree:
+        """The concrete tree of one line of code (after the rules file)."""
+
+    def parse_raw(self, line: str) -> Tree:
+        """The tree of one line straight from the language's parser."""
 
 
 def languages() -> list[str]:
@@ -39,7 +51,7 @@ def rules_path(language: str) -> Path:
     raise PseudogenError(f"no rules file {name} (looked in {_PACKAGE.parent / 'rules'} and {_PACKAGE / 'rules'})")
 
 
-def get_frontend(language: str, rules_path: Optional[str | Path] = None):
+def get_frontend(language: str, rules_path: Optional[str | Path] = None) -> Frontend:
     """A frontend object for `language`, with the given rules file or the default one."""
     if language not in _FRONTENDS:
         raise PseudogenError(f"no frontend for language {language!r} (known: {', '.join(languages())})")
@@ -56,7 +68,7 @@ class ParsedLine(NamedTuple):
     error: Optional[PseudogenError]
 
 
-def parse_lines(frontend, lines: Iterable[str | bytes], raw: bool = False, source: str = "-") -> Iterator[ParsedLine]:
+def parse_lines(frontend: Frontend, lines: Iterable[str | bytes], raw: bool = False, source: str = "-") -> Iterator[ParsedLine]:
     """Parse every line; a line that fails yields its error (placed at `source:number`).
 
     Lines may be `bytes` (as read from a file): each is decoded on its own, so a

@@ -56,6 +56,8 @@ _CLASS_LABELS = {
     "comprehension": "Comprehension", "withitem": "WithItem", "match_case": "MatchCase",
 }
 _FIELD_ORDER = {"ImportFrom": ("level", "module", "names")}
+# The usual spelling of each operator, for one whose token is not on the user's
+# line (only possible inside a wrapper; a line's own operators are read from it).
 _SYMBOLS = {
     "Add": "+", "Sub": "-", "Mult": "*", "MatMult": "@", "Div": "/", "Mod": "%",
     "Pow": "**", "LShift": "<<", "RShift": ">>", "BitOr": "|", "BitXor": "^",
