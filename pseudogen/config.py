@@ -146,12 +146,13 @@ class TuneConfig:
     """Weight tuning on the tuning set (dev, a slice of it, or lines held out from train)."""
 
     tuner: str = setting("mert", "Weight tuner; none keeps the default weights.", choices=("mert", "pro", "none"))
-    tune_iterations: int = setting(10, "At most this many decode-and-optimise rounds.", minimum=1)
+    tune_iterations: int = setting(5, "At most this many decode-and-optimise rounds.", minimum=1)
     nbest: int = setting(100, "Size of the n-best list per tuning sentence.", minimum=1)
     tune_lines: str | None = setting(None, "Tune on these lines of dev only (FIRST-LAST, one-based); "
                                      "the rest of dev is scored.", kind=str,
                                      convert=lambda value: str(LineRange.parse(value)))
     seed: int = setting(0, "Random seed of the tuner.")
+    mert_restarts: int = setting(10, "MERT: random starting points besides the current weights.", minimum=0)
 
 
 @dataclass(frozen=True)

@@ -363,7 +363,12 @@ def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float]
     with ParallelMap(opener, config.run.processes) as decoder:
         return tune(lambda weights: decoder.map(tuning.code, weights), tuning.target, initial,
                     tuner=settings.tuner, max_iterations=settings.tune_iterations, nbest=settings.nbest,
-                    seed=settings.seed, on_iteration=on_iteration)
+                    seed=settings.seed, on_iteration=on_iteration, **tuner_options(config))
+
+
+def tuner_options(config: TrainConfig) -> dict:
+    """The options of the chosen tuner that `pseudogen train` sets."""
+    return {"restarts": config.tune.mert_restarts} if config.tune.tuner == "mert" else {}
 
 
 # -- 6. evaluate ------------------------------------------------------------------------
