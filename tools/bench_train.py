@@ -1,7 +1,7 @@
 """Benchmark `pseudogen train` on the Django corpus: time, CPU time and peak memory per stage, rules, BLEU.
 
 Usage:
-    python tools/bench_train.py [CORPORA_DIR] [--corpus django] [--model-dir DIR] [--tune-lines 1-500]
+    python tools/bench_train.py [CORPORA_DIR] [--corpus django] [--model-dir DIR] [--tune-lines 1-500|all]
                                 [--config FILE] [--keep]
 
 The corpora directory is found as: the argument, then $PSEUDOGEN_DATA, then
@@ -55,7 +55,8 @@ def main() -> None:
     parser.add_argument("corpora", nargs="?", help="directory holding django/ (default: see the docstring)")
     parser.add_argument("--corpus", default="django", help="which corpus under CORPORA_DIR (default: django)")
     parser.add_argument("--model-dir", help="where to train (default: a temporary directory, removed after)")
-    parser.add_argument("--tune-lines", default="1-500", help="dev lines to tune on; the rest are scored")
+    parser.add_argument("--tune-lines", default="1-500",
+                        help="dev lines to tune on, the rest are scored; all: tune on all of dev (the default model)")
     parser.add_argument("--config", help="a pseudogen train config file")
     parser.add_argument("--keep", action="store_true", help="keep the model directory")
     args = parser.parse_args()
@@ -64,7 +65,8 @@ def main() -> None:
     model_dir = Path(args.model_dir or tempfile.mkdtemp(prefix="bench-train-")) / "model"
     if model_dir.exists():
         shutil.rmtree(model_dir)
-    extra = ["--tune-lines", args.tune_lines] + (["--config", args.config] if args.config else [])
+    extra = [] if args.tune_lines == "all" else ["--tune-lines", args.tune_lines]
+    extra += ["--config", args.config] if args.config else []
     print(f"corpus {corpus}; model {model_dir}; settings {' '.join(extra)}")
     print(f"{'stage':<10} {'wall s':>8} {'stage s':>8} {'cpu s':>8} {'peak MB':>8}  figures")
     total_wall = total_cpu = 0.0
