@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pseudogen.corpus.resolve import corpora_root  # noqa: E402
+from pseudogen.errors import PseudogenError  # noqa: E402
 from pseudogen.pipeline import STAGE_NAMES  # noqa: E402
 
 
@@ -61,7 +62,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the model directory")
     args = parser.parse_args()
 
-    corpus = corpora_root(args.corpora) / args.corpus
+    try:
+        corpus = corpora_root(args.corpora) / args.corpus
+    except PseudogenError as err:
+        sys.exit(f"error: {err}")
     model_dir = Path(args.model_dir or tempfile.mkdtemp(prefix="bench-train-")) / "model"
     if model_dir.exists():
         shutil.rmtree(model_dir)
