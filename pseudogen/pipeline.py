@@ -240,17 +240,7 @@ def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | N
     (model_dir / "model.toml").unlink(missing_ok=True)  # a model is complete only when this is written, last
     run = _Run(corpus_dir, model_dir, config, resume, progress)
     report = TrainingReport(model_dir)
-    steps = [
-        ("parse", lambda out, bar: stages.run_parse(corpus_dir, config, out, bar, progress.note)),
-        ("align", lambda out, bar: stages.run_align(run.path("parse"), config, out, bar)),
-        ("extract", lambda out, bar: stages.run_extract(run.path("parse"), run.path("align"), config, out, bar)),
-        ("lm", lambda out, bar: stages.run_lm(run.path("parse"), config, out, bar)),
-        ("tune", lambda out, bar: stages.run_tune(run.path("parse"), run.path("extract"), run.path("lm"), config,
-                                                  tuning_source(run), out, bar)),
-        ("evaluate", lambda out, bar: stages.run_evaluate(run.path("parse"), run.path("tune"), config,
-                                                          tuning_source(run), out, bar)),
-    ]
-    for name, work in steps:
+    for name, work in _stage_steps(run):
         report.stages.append(run.stage(name, work))
         if name == "parse":
             _say_tuning_source(run.records["parse"], progress)
@@ -259,6 +249,23 @@ def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | N
             return report
     write_model(run, report)
     return report
+
+
+def _stage_steps(run: _Run) -> list[tuple[str, Callable]]:
+    """Each stage's name and its work (out directory, progress bar -> figures), in order."""
+    from pseudogen import stages
+
+    config, path = run.config, run.path
+    return [
+        ("parse", lambda out, bar: stages.run_parse(run.corpus_dir, config, out, bar, run.progress.note)),
+        ("align", lambda out, bar: stages.run_align(path("parse"), config, out, bar)),
+        ("extract", lambda out, bar: stages.run_extract(path("parse"), path("align"), config, out, bar)),
+        ("lm", lambda out, bar: stages.run_lm(path("parse"), config, out, bar)),
+        ("tune", lambda out, bar: stages.run_tune(path("parse"), path("extract"), path("lm"), config,
+                                                  tuning_source(run), out, bar)),
+        ("evaluate", lambda out, bar: stages.run_evaluate(path("parse"), path("tune"), config,
+                                                          tuning_source(run), out, bar)),
+    ]
 
 
 def tuning_source(run: _Run) -> str:
