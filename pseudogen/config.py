@@ -108,7 +108,10 @@ class AlignConfig:
                                        "grow-diag-final-and"))
     align_iterations: int = setting(5, "EM iterations of the alignment model.", minimum=0)
     ibm1_iterations: int = setting(5, "EM iterations of the IBM Model 1 that starts the HMM.", minimum=0)
-    identical_prior: float = setting(1.0, "Prior pseudo-count for identical tokens (0: off).", minimum=0)
+    identical_prior: float = setting(30.0, "Prior pseudo-count for identical tokens, a copied identifier (0: off).",
+                                     minimum=0)
+    p0: float = setting(0.4, "HMM: the probability that a word comes from NULL (has no counterpart).",
+                        minimum=0.0001, maximum=0.9999)
 
 
 @dataclass(frozen=True)

@@ -190,9 +190,10 @@ def run_align(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
         bar.update()
 
     align = config.align
+    model_options = {"p0": align.p0} if align.align_model == "hmm" else {}
     aligner = SymmetricAligner(model=align.align_model, symmetrization=align.symmetrize,
                                iterations=align.align_iterations, ibm1_iterations=align.ibm1_iterations,
-                               identical_prior=align.identical_prior, progress=step)
+                               identical_prior=align.identical_prior, progress=step, **model_options)
     aligner.fit(bitext)
     alignments = aligner.align_all(bitext)
     bar.update()
@@ -311,23 +312,6 @@ def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet
                      [lines.target[n - 1] for n in numbers], description)
 
 
-def open_nbest_decoder(model_path: str, n: int):
-    """In a worker: load the model once; return line, weights -> n-best hypotheses (none if unparsable)."""
-    from pseudogen.translator import Translator
-    from pseudogen.tune.nbest import Hypothesis
-
-    translator = Translator(model_path)
-
-    def decode(line: str, weights: dict[str, float]) -> list:
-        translator.weights = dict(weights)
-        try:
-            return [Hypothesis(tuple(t.words), t.features) for t in translator.nbest(line, n)]
-        except (PseudogenError, RecursionError):
-            return []
-
-    return decode
-
-
 def run_tune(parse_dir: Path, extract_dir: Path, lm_dir: Path, config: TrainConfig, tuning_source: str,
              out: Path, bar) -> dict:
     from pseudogen.model import DEFAULT_WEIGHTS
@@ -349,21 +333,19 @@ def run_tune(parse_dir: Path, extract_dir: Path, lm_dir: Path, config: TrainConf
 
 
 def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float], config: TrainConfig, bar):
-    from pseudogen.tune.loop import tune
-    from pseudogen.tune.parallel import ParallelMap
+    from pseudogen.tune.corpus_tuning import open_model_decoder, tune_lines
 
     settings = config.tune
     bar.reset(total=settings.tune_iterations)
-    opener = functools.partial(open_nbest_decoder, str(model_path), settings.nbest)
 
     def on_iteration(record) -> None:
         bar.set_postfix_str(f"BLEU {record.bleu:.2f}, {record.pooled_hypotheses} pooled", refresh=False)
         bar.update()
 
-    with ParallelMap(opener, config.run.processes) as decoder:
-        return tune(lambda weights: decoder.map(tuning.code, weights), tuning.target, initial,
-                    tuner=settings.tuner, max_iterations=settings.tune_iterations, nbest=settings.nbest,
-                    seed=settings.seed, on_iteration=on_iteration, **tuner_options(config))
+    return tune_lines(functools.partial(open_model_decoder, str(model_path)), tuning.code, tuning.target, initial,
+                      processes=config.run.processes, nbest=settings.nbest, tuner=settings.tuner,
+                      max_iterations=settings.tune_iterations, seed=settings.seed, on_iteration=on_iteration,
+                      **tuner_options(config))
 
 
 def tuner_options(config: TrainConfig) -> dict:
@@ -373,45 +355,32 @@ def tuner_options(config: TrainConfig) -> dict:
 
 # -- 6. evaluate ------------------------------------------------------------------------
 
-def open_one_best_decoder(model_path: str):
-    """In a worker: load the model once; return line -> (detokenised 1-best, unknown count); '' if unparsable."""
-    from pseudogen.translator import Translator
-
-    translator = Translator(model_path)
-
-    def decode(line: str) -> tuple[str, float]:
-        try:
-            best = translator.translate(line)
-        except (PseudogenError, RecursionError):
-            return "", 0.0
-        return best.text, best.features.get("unk", 0.0)
-
-    return decode
-
-
 def run_evaluate(parse_dir: Path, tune_dir: Path, config: TrainConfig, tuning_source: str, out: Path, bar) -> dict:
-    import time
-
     from pseudogen.evaluate.report import corpus_tokenizer, evaluate
-    from pseudogen.tune.parallel import ParallelMap
 
     _, scored = tuning_sets(parse_dir, config, tuning_source)
     bar.reset(total=len(scored.code))
-    started = time.perf_counter()
-    outputs = []
-    opener = functools.partial(open_one_best_decoder, str(tune_dir / "model"))
-    with ParallelMap(opener, config.run.processes) as decoder:
-        step = max(1, len(scored.code) // 20)
-        for first in range(0, len(scored.code), step):
-            outputs.extend(decoder.map(scored.code[first:first + step]))
-            bar.update(len(scored.code[first:first + step]))
-    seconds = time.perf_counter() - started
-    hypotheses = [text for text, _ in outputs]
+    translated = translate_in_chunks(tune_dir / "model", scored.code, config.run.processes, bar)
+    hypotheses = [line.text for line in translated]
     write_lines_atomic(out / "hypotheses.txt", hypotheses)
-    report = evaluate(hypotheses, scored.anno, scored.code, seconds=seconds,
-                      unk_counts=[unk for _, unk in outputs],
+    report = evaluate(hypotheses, scored.anno, scored.code, seconds=sum(line.seconds for line in translated),
+                      unk_counts=[line.unknown for line in translated],
                       tokenize=corpus_tokenizer(config.parse.target_language), split=scored.description)
     (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     return {"scored_set": scored.description, "sentences": report.sentences, "bleu": round(report.bleu, 4),
             "bleu_tokenised": round(report.bleu_tokenised, 4), "ribes": round(report.ribes, 4),
-            "exact_match": round(report.exact_match, 4)}
+            "exact_match": round(report.exact_match, 4), "untranslated": sum(1 for t in translated if t.error)}
+
+
+def translate_in_chunks(model_path: Path, lines: list[str], processes: int, bar, chunks: int = 20) -> list:
+    """The 1-best translation of each line over worker processes, a twentieth at a time for the progress bar."""
+    from pseudogen.evaluate.run import open_model_translator
+    from pseudogen.tune.parallel import ParallelMap
+
+    translated = []
+    step = max(1, len(lines) // chunks)
+    with ParallelMap(functools.partial(open_model_translator, str(model_path)), processes) as workers:
+        for first in range(0, len(lines), step):
+            translated.extend(workers.map(lines[first:first + step]))
+            bar.update(len(lines[first:first + step]))
+    return translated

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from pseudogen.errors import PseudogenError
 
 for _module in ("pseudogen.syntax.frontends", "pseudogen.align.symmetrize", "pseudogen.extract.corpus",
-                "pseudogen.lm.kneser_ney", "pseudogen.translator", "pseudogen.tune.loop",
-                "pseudogen.evaluate.report"):
+                "pseudogen.lm.kneser_ney", "pseudogen.translator", "pseudogen.tune.corpus_tuning",
+                "pseudogen.evaluate.run"):
     pytest.importorskip(_module, reason="the training stages are merged from their own branches")
 
 from pseudogen.cli import main  # noqa: E402
