@@ -1,0 +1,134 @@
+"""Finding the rules that match a tree: what the decoder asks the rule table.
+
+A rule's left-hand side can match at a node only if the rule's root signature
+(root label and the labels of the root's children, extract.ghkm.node_signature)
+equals the node's. The table is indexed by signature, so the candidates for a
+node come from one indexed query, and those for every node of a tree from one
+`IN (...)` query; each candidate is then checked with `rule.match`, which also
+compares the deeper levels of the fragment. Parsed candidates are kept in a
+small LRU cache by signature, since the same constructs recur line after line.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Iterable, NamedTuple, TextIO
+
+from pseudogen.extract.ghkm import node_signature
+from pseudogen.ruletable.features import parse_features
+from pseudogen.ruletable.rule import Rule, match
+from pseudogen.ruletable.sqlite import connect
+from pseudogen.syntax.tree import Tree
+
+RULES_FILE = "rules.sqlite"
+_MAX_PARAMETERS = 900  # SQLite allows 999 parameters in one statement by default
+
+
+class ScoredRule(NamedTuple):
+    rule: Rule
+    features: dict[str, float]
+
+
+def table_path(path: Path) -> Path:
+    """The rule table itself, given its file or a model directory holding rules.sqlite."""
+    path = Path(path)
+    return path / RULES_FILE if path.is_dir() else path
+
+
+class RuleTable:
+    """Read access to a rule table written by ruletable.sqlite."""
+
+    def __init__(self, db, cache_size: int = 4096):
+        self._db = db
+        self._cache: OrderedDict[str, list[ScoredRule]] = OrderedDict()
+        self._cache_size = cache_size
+
+    @classmethod
+    def open(cls, path: Path, cache_size: int = 4096) -> RuleTable:
+        return cls(connect(table_path(path)), cache_size)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> RuleTable:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM rules").fetchone()[0]
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta"))
+
+    # -- lookup ---------------------------------------------------------------
+    def matching(self, node: Tree) -> list[ScoredRule]:
+        """Rules whose left-hand side matches at `node`."""
+        signature = node_signature(node)
+        candidates = self.candidates([signature])[signature]
+        return [r for r in candidates if match(r.rule.lhs, node) is not None]
+
+    def matching_all(self, tree: Tree) -> dict[int, list[ScoredRule]]:
+        """Matching rules for every node of `tree`, keyed by the node's pre-order index."""
+        nodes = list(tree.subtrees())
+        signatures = [node_signature(n) for n in nodes]
+        candidates = self.candidates(signatures)
+        out: dict[int, list[ScoredRule]] = {}
+        for index, (node, signature) in enumerate(zip(nodes, signatures)):
+            found = [r for r in candidates.get(signature, []) if match(r.rule.lhs, node) is not None]
+            if found:
+                out[index] = found
+        return out
+
+    def candidates(self, signatures: Iterable[str]) -> dict[str, list[ScoredRule]]:
+        """All rules with each of `signatures` (from the cache or in as few queries as possible)."""
+        wanted = list(dict.fromkeys(signatures))
+        found: dict[str, list[ScoredRule]] = {}
+        missing = []
+        for signature in wanted:
+            if signature in self._cache:
+                self._cache.move_to_end(signature)
+                found[signature] = self._cache[signature]
+            else:
+                missing.append(signature)
+        for start in range(0, len(missing), _MAX_PARAMETERS):
+            batch = missing[start:start + _MAX_PARAMETERS]
+            fetched: dict[str, list[ScoredRule]] = {s: [] for s in batch}
+            rows = self._db.execute(
+                "SELECT signature, source, target, features FROM rules WHERE signature IN"
+                f" ({', '.join('?' * len(batch))}) ORDER BY id",
+                batch,
+            )
+            for signature, source, target, features in rows:
+                fetched[signature].append(ScoredRule(Rule.parse(source, target), parse_features(features)))
+            for signature, rules in fetched.items():
+                self._remember(signature, rules)
+            found.update(fetched)
+        return found
+
+    def _remember(self, signature: str, rules: list[ScoredRule]) -> None:
+        self._cache[signature] = rules
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    # -- text form --------------------------------------------------------------
+    def dump(self, out: TextIO) -> int:
+        """Write every rule as `src ||| trg ||| features ||| counts ||| alignment`; returns how many.
+
+        counts are the rule's count, its source side's and its target side's.
+        """
+        written = 0
+        rows = self._db.execute(
+            "SELECT source, target, features, count, source_count, target_count, alignment"
+            " FROM rules ORDER BY source, target"
+        )
+        for source, target, features, count, source_count, target_count, alignment in rows:
+            counts = " ".join(_count(c) for c in (count, source_count, target_count))
+            out.write(f"{source} ||| {target} ||| {features} ||| {counts} ||| {alignment}\n")
+            written += 1
+        return written
+
+
+def _count(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.6g}"
