@@ -86,7 +86,7 @@ def rules_dump(model):
     from pseudogen.ruletable.lookup import RuleTable
 
     with RuleTable.open(model) as table:
-        table.dump(click.get_text_stream("stdout"))
+        table.dump(sys.stdout)
 
 
 @rules_group.command("query")

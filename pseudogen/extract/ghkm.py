@@ -133,6 +133,10 @@ class AlignedTree:
         self._compute_frontier()
         self.gaps = self._find_gaps(attach, attach_len)
         self.quoted_words = [json.dumps(w, ensure_ascii=False) for w in self.words]
+        # Text pieces that every rendering of a rule over this tree reuses.
+        self.quoted_leaves = [json.dumps(t, ensure_ascii=False) for t in self.leaf_tokens]
+        self.opening = [quote_atom(n.label) + (" (" if n.children else " (  )") for n in self.nodes]
+        self.signature = [node_signature(n) for n in self.nodes]
 
     # -- the tree -------------------------------------------------------------
     def _index_nodes(self, tree: Tree) -> None:
@@ -276,7 +280,7 @@ class AlignedTree:
                 if taken:
                     attached.add(gap)
             target, alignment = self._render_target(top, variables, attached, terminal_leaves)
-            out.append(Extracted(source, target, alignment, node_signature(self.nodes[top]), probability, len(inside)))
+            out.append(Extracted(source, target, alignment, self.signature[top], probability, len(inside)))
         return out
 
     def _render_source(self, top: int, variables: set[int]) -> tuple[str, dict[int, int]]:
@@ -291,16 +295,15 @@ class AlignedTree:
                 parts.append(")")
             elif item < 0:
                 terminal_leaves[~item] = len(terminal_leaves)
-                parts.append(json.dumps(self.leaf_tokens[~item], ensure_ascii=False))
+                parts.append(self.quoted_leaves[~item])
             elif item in variables and item != top:
                 parts.append(f"x{var_number}:{self.nodes[item].label}")  # as Var.__str__ writes it
                 var_number += 1
-            elif not self.kids[item]:
-                parts.append(quote_atom(self.nodes[item].label) + " (  )")  # as format_source writes it
             else:
-                parts.append(quote_atom(self.nodes[item].label) + " (")
-                stack.append(None)
-                stack.extend(reversed(self.kids[item]))
+                parts.append(self.opening[item])  # an empty node is "label (  )", as format_source writes it
+                if self.kids[item]:
+                    stack.append(None)
+                    stack.extend(reversed(self.kids[item]))
         return " ".join(parts), terminal_leaves
 
     def _gaps_near(self, inside: Sequence[int], variables: Sequence[int]) -> tuple[list[tuple[Span, float]], list[Span]]:

@@ -31,7 +31,7 @@ import regex
 
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.corpus import RuleCounts
-from pseudogen.ruletable.lexical import LEXICAL_WEIGHTS, Lexicon, LinkLexicon, lexical_weights
+from pseudogen.ruletable.lexical import LEXICAL_WEIGHTS, LexicalScorer, Lexicon, LinkLexicon
 
 FEATURE_NAMES = ("egfp", "fgep", "egfl", "fgel", "lfreq", "p", "w")
 _QUOTED = regex.compile(r'"(?:[^"\\]|\\.)*"')
@@ -61,9 +61,9 @@ def parse_links(text: str) -> list[tuple[int, int]]:
 
 def rule_features(
     source_words: list[str], target_words: list[str], links: list[tuple[int, int]],
-    count: float, source_count: float, target_count: float, lexicon: Lexicon, lexical: str,
+    count: float, source_count: float, target_count: float, lexical: LexicalScorer,
 ) -> dict[str, float]:
-    egfl, fgel = lexical_weights(source_words, target_words, links, lexicon, lexical)
+    egfl, fgel = lexical.weights(source_words, target_words, links)
     return {
         "egfp": math.log(count / source_count),
         "fgep": math.log(count / target_count),
@@ -79,8 +79,7 @@ def score_rules(counts: RuleCounts, lexicon: Lexicon | None = None, lexical: str
     """Every counted rule with its features, in the order the rules were first seen."""
     if lexical not in LEXICAL_WEIGHTS:
         raise PseudogenError(f"unknown lexical weight {lexical!r}; expected one of {', '.join(LEXICAL_WEIGHTS)}")
-    if lexicon is None:
-        lexicon = LinkLexicon(counts.links)
+    scorer = LexicalScorer(lexicon if lexicon is not None else LinkLexicon(counts.links), lexical)
     source_totals: Counter = Counter()
     target_totals: Counter = Counter()
     for (source, target), stats in counts.rules.items():
@@ -90,7 +89,7 @@ def score_rules(counts: RuleCounts, lexicon: Lexicon | None = None, lexical: str
         alignment = stats.best_alignment()
         features = rule_features(
             quoted_words(source), quoted_words(target), parse_links(alignment),
-            stats.count, source_totals[source], target_totals[target], lexicon, lexical,
+            stats.count, source_totals[source], target_totals[target], scorer,
         )
         yield ScoredRow(source, target, stats.signature, features, stats.count,
                         source_totals[source], target_totals[target], alignment)

@@ -65,29 +65,32 @@ class LinkLexicon:
     """Relative frequencies of aligned word pairs (Moses' lex.e2f / lex.f2e tables)."""
 
     def __init__(self, links: Mapping[tuple[Optional[str], Optional[str]], float]):
-        self.joint = dict(links)
-        self.src_total: Counter = Counter()
-        self.trg_total: Counter = Counter()
-        for (src, trg), count in self.joint.items():
-            self.src_total[src] += count
-            self.trg_total[trg] += count
+        src_total: Counter = Counter()
+        trg_total: Counter = Counter()
+        for (src, trg), count in links.items():
+            src_total[src] += count
+            trg_total[trg] += count
+        self._trg_given_src = {pair: count / src_total[pair[0]] for pair, count in links.items()}
+        self._src_given_trg = {pair: count / trg_total[pair[1]] for pair, count in links.items()}
 
     def p_trg_given_src(self, trg: str, src: Optional[str]) -> float:
-        total = self.src_total.get(src, 0)
-        return self.joint.get((src, trg), 0) / total if total else 0.0
+        return self._trg_given_src.get((src, trg), 0.0)
 
     def p_src_given_trg(self, src: str, trg: Optional[str]) -> float:
-        total = self.trg_total.get(trg, 0)
-        return self.joint.get((src, trg), 0) / total if total else 0.0
+        return self._src_given_trg.get((src, trg), 0.0)
 
 
 def ibm1_weight(given: Sequence[str], produced: Sequence[str], prob) -> float:
     """sum over `produced` of log of the mean of prob(word, g) over `given` and NULL."""
     total = 0.0
     for word in produced:
-        mass = sum(max(MIN_PROB, prob(word, g)) for g in given) + max(MIN_PROB, prob(word, None))
-        total += math.log(mass / (len(given) + 1))
+        total += _ibm1_term(word, given, prob)
     return total
+
+
+def _ibm1_term(word: str, given: Sequence[str], prob) -> float:
+    mass = sum(max(MIN_PROB, prob(word, g)) for g in given) + max(MIN_PROB, prob(word, None))
+    return math.log(mass / (len(given) + 1))
 
 
 def koehn_weight(given: Sequence[str], produced: Sequence[str], links: Iterable[tuple[int, int]], prob) -> float:
@@ -109,16 +112,46 @@ def koehn_weight(given: Sequence[str], produced: Sequence[str], links: Iterable[
     return total
 
 
+class LexicalScorer:
+    """(egfl, fgel) of rules, with the per-word IBM-1 terms cached.
+
+    Rules of one corpus share their words heavily (a composed rule repeats the
+    words of the rules it is made of), so each (word, other side) term is
+    computed once. The cache is emptied when it grows past `cache_size`.
+    """
+
+    def __init__(self, lexicon: Lexicon, kind: str = "ibm1", cache_size: int = 1_000_000):
+        if kind not in LEXICAL_WEIGHTS:
+            raise ValueError(f"unknown lexical weight {kind!r}")
+        self.lexicon = lexicon
+        self.kind = kind
+        self._cache: dict = {}
+        self._cache_size = cache_size
+
+    def weights(self, source: Sequence[str], target: Sequence[str], links: Sequence[tuple[int, int]]) -> tuple[float, float]:
+        if self.kind == "koehn":
+            return (
+                koehn_weight(source, target, links, self.lexicon.p_trg_given_src),
+                koehn_weight(target, source, [(t, s) for s, t in links], self.lexicon.p_src_given_trg),
+            )
+        if len(self._cache) > self._cache_size:
+            self._cache.clear()
+        source, target = tuple(source), tuple(target)
+        egfl = sum(self._term(True, word, source) for word in target)
+        fgel = sum(self._term(False, word, target) for word in source)
+        return egfl, fgel
+
+    def _term(self, forward: bool, word: str, given: tuple[str, ...]) -> float:
+        key = (forward, word, given)
+        value = self._cache.get(key)
+        if value is None:
+            prob = self.lexicon.p_trg_given_src if forward else self.lexicon.p_src_given_trg
+            value = self._cache[key] = _ibm1_term(word, given, prob)
+        return value
+
+
 def lexical_weights(
     source: Sequence[str], target: Sequence[str], links: Sequence[tuple[int, int]], lexicon: Lexicon, kind: str = "ibm1"
 ) -> tuple[float, float]:
     """(egfl, fgel) for a rule with source terminals `source`, target words `target`."""
-    if kind == "ibm1":
-        return (
-            ibm1_weight(source, target, lexicon.p_trg_given_src),
-            ibm1_weight(target, source, lexicon.p_src_given_trg),
-        )
-    return (
-        koehn_weight(source, target, links, lexicon.p_trg_given_src),
-        koehn_weight(target, source, [(t, s) for s, t in links], lexicon.p_src_given_trg),
-    )
+    return LexicalScorer(lexicon, kind).weights(source, target, links)
