@@ -161,3 +161,12 @@ def test_cli_extract_dump_query(tmp_path):
     assert 'B ( "x" ) ||| "q" ||| egfp=-0.693147' in result.output
     result = runner.invoke(main, ["extract", "--trees", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.sqlite")])
     assert result.exit_code == 1 and result.output.startswith("error: ")
+
+
+def test_a_line_that_is_not_utf8_is_skipped(tmp_path):
+    (tmp_path / "t").write_bytes(b"(A (B x))\n(A (B \xff))\n")
+    (tmp_path / "w").write_text("p\np\n")
+    (tmp_path / "a").write_text("0-0\n0-0\n")
+    counts = extract_lines(read_pair_lines(tmp_path / "t", tmp_path / "w", tmp_path / "a"), processes=1)
+    assert counts.pairs == 1
+    assert counts.skipped == [(2, "bytes that are not UTF-8")]

@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 from pseudogen.extract.config import ExtractConfig  # noqa: E402
 from pseudogen.ruletable.build import build_rule_table  # noqa: E402
+from pseudogen.text import join_tokens  # noqa: E402
 
 
 def corpus_dir(argument: str | None) -> Path:
@@ -49,7 +50,7 @@ def prepare_inputs(corpus: Path, out: Path, limit: int | None) -> str:
             tree = standin_inputs.python_tree(line)
             words = standin_inputs.tokenize_text(text)
             trees.write(tree.to_sexpr() + "\n")
-            target.write(" ".join(words) + "\n")
+            target.write(join_tokens(words) + "\n")
             links.write(standin_inputs.align(tree.leaves(), words).to_pharaoh() + "\n")
     return "stand-in ast trees + identical-token alignment (tools/standin_inputs.py)"
 

@@ -20,7 +20,12 @@ _SKIP = (ast.expr_context,)
 
 
 def tokenize_text(line: str) -> list[str]:
-    return _WORD.findall(line)
+    """The words of a description, by the package's English tokenizer when it has one."""
+    try:
+        from pseudogen.text import get_tokenizer
+    except ImportError:
+        return _WORD.findall(line)
+    return get_tokenizer("en").tokenize(line)
 
 
 def python_tree(code: str) -> Tree:

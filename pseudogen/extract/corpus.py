@@ -26,6 +26,7 @@ from pseudogen.extract.compose import extract_rules
 from pseudogen.extract.config import ExtractConfig
 from pseudogen.ruletable.lexical import count_links
 from pseudogen.syntax.tree import Tree
+from pseudogen.text import split_tokens
 
 CHUNK_SIZE = 250
 
@@ -37,6 +38,7 @@ class PairLines(NamedTuple):
     tree: str
     words: Sequence[str]
     alignment: str
+    problem: str = ""  # why the line cannot be used, found while reading it
 
 
 class RuleStats:
@@ -89,6 +91,9 @@ def extract_chunk(chunk: Sequence[PairLines], config: ExtractConfig) -> RuleCoun
     """The summed rules and links of a few pairs; unreadable pairs are recorded as skipped."""
     counts = RuleCounts()
     for pair in chunk:
+        if pair.problem:
+            counts.skipped.append((pair.number, pair.problem))
+            continue
         try:
             tree = Tree.from_sexpr(pair.tree)
             alignment = Alignment.from_pharaoh(pair.alignment)
@@ -161,18 +166,25 @@ def extract_corpus(
 
 
 def read_pair_lines(trees_path, target_path, alignment_path) -> Iterator[PairLines]:
-    """Pairs from three line-aligned files, read lazily; unequal lengths are an error."""
-    with open(trees_path, encoding="utf-8") as trees, open(target_path, encoding="utf-8") as target, open(
-        alignment_path, encoding="utf-8"
-    ) as links:
+    """Pairs from three line-aligned files, read lazily; unequal lengths are an error.
+
+    Target lines are tokens as `pseudogen tokenize` writes them (text.join_tokens).
+    A line that is not UTF-8 makes its pair unusable, not the file.
+    """
+    paths = (trees_path, target_path, alignment_path)
+    with open(trees_path, "rb") as trees, open(target_path, "rb") as target, open(alignment_path, "rb") as links:
         number = 0
         while True:
-            tree_line, target_line, link_line = trees.readline(), target.readline(), links.readline()
-            present = [bool(tree_line), bool(target_line), bool(link_line)]
-            if not any(present):
+            raw = (trees.readline(), target.readline(), links.readline())
+            if not any(raw):
                 return
             number += 1
-            if not all(present):
-                short = [str(p) for p, ok in zip((trees_path, target_path, alignment_path), present) if not ok]
+            if not all(raw):
+                short = [str(p) for p, line in zip(paths, raw) if not line]
                 raise PseudogenError(f"line {number} is missing from {', '.join(short)}: the three files must be line-aligned")
-            yield PairLines(number, tree_line.rstrip("\r\n"), target_line.split(), link_line.rstrip("\r\n"))
+            try:
+                tree, words, alignment = (line.decode("utf-8").rstrip("\r\n") for line in raw)
+            except UnicodeDecodeError:
+                yield PairLines(number, "", [], "", "bytes that are not UTF-8")
+                continue
+            yield PairLines(number, tree, split_tokens(words), alignment)
