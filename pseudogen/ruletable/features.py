@@ -52,7 +52,7 @@ class ScoredRow(NamedTuple):
 
 def quoted_words(text: str) -> list[str]:
     """The double-quoted terminals of a rule side, unquoted, left to right."""
-    return [json.loads(q) for q in _QUOTED.findall(text)]
+    return [json.loads(q) if "\\" in q else q[1:-1] for q in _QUOTED.findall(text)]
 
 
 def parse_links(text: str) -> list[tuple[int, int]]:
