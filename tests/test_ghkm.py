@@ -152,3 +152,18 @@ def test_minimal_rules_derive_the_sentence(pair):
         assert match(rule.lhs, aligned.nodes[node]) == [aligned.nodes[b] for b in below]
         derived[node] = substitute(rule.rhs, [derived[b] for b in below])
     assert derived[0] == words
+
+
+@settings(max_examples=150, deadline=None)
+@given(aligned_pairs(), st.integers(min_value=1, max_value=3))
+def test_attachment_variants_of_a_rule_add_up_to_one(pair, attach_len):
+    tree, words, alignment = pair
+    aligned = AlignedTree(tree, words, alignment, attach="all", attach_len=attach_len)
+    for node in aligned.frontier:
+        variants = aligned.render(node, (node,), tuple(aligned.below[node]))
+        assert sum(v.count for v in variants) == pytest.approx(1.0)
+        assert len({v.source for v in variants}) == 1
+        # Without the words that may or may not be attached, every variant is the same.
+        shared = [w for gap in aligned.gaps if len(gap.candidates) > 1 for w in words[gap.span.start:gap.span.end]]
+        stripped = {tuple(t for t in v.target.split() if t.strip('"') not in shared) for v in variants}
+        assert len(stripped) == 1
