@@ -6,7 +6,8 @@ CORPUS_DIR is the shared corpora directory (default: $PSEUDOGEN_DATA, then
 ../shared/corpora beside the repository). Trees and alignments come from the
 real frontend/aligner when the package has them, else from the stand-ins in
 tools/standin_inputs.py; the inputs are written once to a temporary
-directory, then `build_rule_table` runs on them for each process count.
+directory, then extraction and scoring run on them for each process count, as
+`pseudogen extract` runs them (ruletable.build.build_rule_table).
 Prints, per stage: wall time, CPU time (this process and its workers), peak
 resident memory, rule count and table size.
 """
@@ -25,7 +26,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tools"))
 
 from pseudogen.extract.config import ExtractConfig  # noqa: E402
-from pseudogen.ruletable.build import build_rule_table  # noqa: E402
+from pseudogen.extract.corpus import extract_lines, read_pair_lines  # noqa: E402
+from pseudogen.ruletable.features import score_rules  # noqa: E402
+from pseudogen.ruletable.sqlite import write_rule_table  # noqa: E402
 from pseudogen.text import join_tokens  # noqa: E402
 
 
@@ -40,6 +43,14 @@ def prepare_inputs(corpus: Path, out: Path, limit: int | None) -> str:
     """Write trees.txt, target.txt and alignment.txt for Django train; returns what made them."""
     import standin_inputs
 
+    parse, trees_from = standin_inputs.python_tree, "stand-in ast trees"
+    try:
+        from pseudogen.syntax.frontends import get_frontend
+    except ImportError:
+        pass
+    else:
+        parse, trees_from = real_parser(get_frontend("python"), standin_inputs.python_tree), "the python frontend"
+
     code = (corpus / "django" / "train.code").read_text(encoding="utf-8").split("\n")[:-1]
     anno = (corpus / "django" / "train.anno").read_text(encoding="utf-8").split("\n")[:-1]
     if limit:
@@ -47,12 +58,24 @@ def prepare_inputs(corpus: Path, out: Path, limit: int | None) -> str:
     with open(out / "trees.txt", "w", encoding="utf-8") as trees, open(out / "target.txt", "w", encoding="utf-8") as target, \
             open(out / "alignment.txt", "w", encoding="utf-8") as links:
         for line, text in zip(code, anno):
-            tree = standin_inputs.python_tree(line)
+            tree = parse(line)
             words = standin_inputs.tokenize_text(text)
             trees.write(tree.to_sexpr() + "\n")
             target.write(join_tokens(words) + "\n")
             links.write(standin_inputs.align(tree.leaves(), words).to_pharaoh() + "\n")
-    return "stand-in ast trees + identical-token alignment (tools/standin_inputs.py)"
+    return f"{trees_from} + identical-token alignment (tools/standin_inputs.py)"
+
+
+def real_parser(frontend, fallback):
+    """The frontend's parse; a line it rejects gets the stand-in's tree so line numbers stay aligned."""
+    from pseudogen.errors import PseudogenError
+
+    def parse(line):
+        try:
+            return frontend.parse(line)
+        except PseudogenError:
+            return fallback(line)
+    return parse
 
 
 def cpu_seconds() -> float:
@@ -65,6 +88,36 @@ def peak_mb() -> tuple[float, float]:
     """Peak resident memory (MB) of this process and of its largest finished child."""
     return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+class Stage:
+    """Wall and CPU time of a block, and the peak memory so far, printed at its end."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        own_mb, child_mb = peak_mb()
+        print(f"  {self.name:<13} wall={time.perf_counter() - self.wall:6.1f}s cpu={cpu_seconds() - self.cpu:6.1f}s"
+              f"  peak rss so far: main={own_mb:.0f}MB, largest worker={child_mb:.0f}MB")
+
+
+def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> None:
+    """Extraction, then scoring + writing, as `pseudogen extract` runs them."""
+    output = tmp / f"rules-{processes}.sqlite"
+    print(f"processes={processes}")
+    with Stage("total"):
+        with Stage("extract"):
+            counts = extract_lines(read_pair_lines(tmp / "trees.txt", tmp / "target.txt", tmp / "alignment.txt"),
+                                   config, processes)
+        with Stage("score+write"):
+            n_rules = write_rule_table(output, score_rules(counts))
+    print(f"  pairs={counts.pairs} skipped={len(counts.skipped)} rules={n_rules}"
+          f" table={output.stat().st_size / 2**20:.1f}MB")
 
 
 def main() -> None:
@@ -81,17 +134,9 @@ def main() -> None:
         source = prepare_inputs(corpus, tmp, args.limit)
         print(f"inputs: {source}; {time.perf_counter() - start:.1f}s")
         config = ExtractConfig(attach=args.attach)
+        print(f"config: {config}")
         for processes in (int(p) for p in args.processes.split(",")):
-            output = tmp / f"rules-{processes}.sqlite"
-            wall, cpu = time.perf_counter(), cpu_seconds()
-            report = build_rule_table(tmp / "trees.txt", tmp / "target.txt", tmp / "alignment.txt", output,
-                                      config, processes)
-            wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-            own_mb, child_mb = peak_mb()
-            print(f"processes={processes}: pairs={report.pairs} skipped={len(report.skipped)} rules={report.rules}"
-                  f" table={output.stat().st_size / 2**20:.1f}MB extract={report.extract_seconds:.1f}s"
-                  f" score+write={report.score_seconds:.1f}s total wall={wall:.1f}s cpu={cpu:.1f}s"
-                  f" peak rss: main={own_mb:.0f}MB worker={child_mb:.0f}MB  config={config}")
+            run_stages(tmp, config, processes)
 
 
 if __name__ == "__main__":
