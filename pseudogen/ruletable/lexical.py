@@ -137,17 +137,19 @@ class LexicalScorer:
         if len(self._cache) > self._cache_size:
             self._cache.clear()
         source, target = tuple(source), tuple(target)
-        egfl = sum(self._term(True, word, source) for word in target)
-        fgel = sum(self._term(False, word, target) for word in source)
-        return egfl, fgel
+        return self._ibm1(True, target, source), self._ibm1(False, source, target)
 
-    def _term(self, forward: bool, word: str, given: tuple[str, ...]) -> float:
-        key = (forward, word, given)
-        value = self._cache.get(key)
-        if value is None:
-            prob = self.lexicon.p_trg_given_src if forward else self.lexicon.p_src_given_trg
-            value = self._cache[key] = _ibm1_term(word, given, prob)
-        return value
+    def _ibm1(self, forward: bool, produced: tuple[str, ...], given: tuple[str, ...]) -> float:
+        cache = self._cache
+        total = 0.0
+        for word in produced:
+            key = (forward, word, given)
+            term = cache.get(key)
+            if term is None:
+                prob = self.lexicon.p_trg_given_src if forward else self.lexicon.p_src_given_trg
+                term = cache[key] = _ibm1_term(word, given, prob)
+            total += term
+        return total
 
 
 def lexical_weights(
