@@ -9,7 +9,7 @@ from pseudogen.align.alignment import Alignment
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.config import ExtractConfig
-from pseudogen.extract.corpus import PairLines, extract_corpus, extract_lines, read_pair_lines
+from pseudogen.extract.corpus import PairLines, RuleCounts, extract_corpus, extract_lines, read_pair_lines
 from pseudogen.ruletable.features import format_features, parse_features, score_rules
 from pseudogen.ruletable.lexical import MIN_PROB, LinkLexicon, count_links
 from pseudogen.ruletable.lookup import RuleTable
@@ -170,3 +170,16 @@ def test_a_line_that_is_not_utf8_is_skipped(tmp_path):
     counts = extract_lines(read_pair_lines(tmp_path / "t", tmp_path / "w", tmp_path / "a"), processes=1)
     assert counts.pairs == 1
     assert counts.skipped == [(2, "bytes that are not UTF-8")]
+
+
+def test_the_most_frequent_internal_alignment_is_kept():
+    counts = RuleCounts()
+    for alignment in ["0-0", "0-0", "0-1"]:
+        counts.add_rule('B ( "x" )', '"p" "p"', 'B\t"x"', alignment, 1.0)
+    other = RuleCounts()
+    other.add_rule('B ( "x" )', '"p" "p"', 'B\t"x"', "0-1", 2.0)
+    counts.merge(other)
+    stats = counts.rules[('B ( "x" )', '"p" "p"')]
+    assert stats.count == 5.0
+    assert stats.best_alignment() == "0-1"
+    assert stats.alignments == {"0-0": 2.0, "0-1": 3.0}

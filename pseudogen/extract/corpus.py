@@ -17,6 +17,7 @@ skipped with a message naming its line; the others go on.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections import Counter, deque
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -42,17 +43,37 @@ class PairLines(NamedTuple):
 
 
 class RuleStats:
-    """What the corpus says about one rule: its count, root signature and internal alignments."""
+    """What the corpus says about one rule: its count, root signature and internal alignments.
+
+    Most rules are always seen with the same internal alignment, so `alignments`
+    is that alignment's text until a second one turns up, and only then a dict
+    of counts (this halves the memory of a large table).
+    """
 
     __slots__ = ("count", "signature", "alignments")
 
-    def __init__(self, count: float, signature: str, alignments: dict[str, float]):
+    def __init__(self, count: float, signature: str, alignments: str | dict[str, float]):
         self.count = count
         self.signature = signature
         self.alignments = alignments
 
+    def add(self, count: float, alignments: str | dict[str, float]) -> None:
+        """Count `count` more, seen with `alignments` (one alignment or counts of several)."""
+        if isinstance(alignments, str):
+            if alignments == self.alignments:
+                self.count += count
+                return
+            alignments = {alignments: count}
+        if isinstance(self.alignments, str):
+            self.alignments = {self.alignments: self.count}
+        for alignment, seen in alignments.items():
+            self.alignments[alignment] = self.alignments.get(alignment, 0.0) + seen
+        self.count += count
+
     def best_alignment(self) -> str:
         """The most frequent internal alignment (ties: the smallest text)."""
+        if isinstance(self.alignments, str):
+            return self.alignments
         return min(self.alignments.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
@@ -68,20 +89,18 @@ class RuleCounts:
     def add_rule(self, source: str, target: str, signature: str, alignment: str, count: float) -> None:
         stats = self.rules.get((source, target))
         if stats is None:
-            self.rules[(source, target)] = RuleStats(count, signature, {alignment: count})
+            self.rules[(source, target)] = RuleStats(count, sys.intern(signature), alignment)
         else:
-            stats.count += count
-            stats.alignments[alignment] = stats.alignments.get(alignment, 0.0) + count
+            stats.add(count, alignment)
 
     def merge(self, other: RuleCounts) -> None:
         for key, theirs in other.rules.items():
             ours = self.rules.get(key)
             if ours is None:
+                theirs.signature = sys.intern(theirs.signature)
                 self.rules[key] = theirs
-                continue
-            ours.count += theirs.count
-            for alignment, count in theirs.alignments.items():
-                ours.alignments[alignment] = ours.alignments.get(alignment, 0.0) + count
+            else:
+                ours.add(theirs.count, theirs.alignments)
         self.links.update(other.links)
         self.pairs += other.pairs
         self.skipped.extend(other.skipped)

@@ -120,7 +120,7 @@ class LexicalScorer:
     computed once. The cache is emptied when it grows past `cache_size`.
     """
 
-    def __init__(self, lexicon: Lexicon, kind: str = "ibm1", cache_size: int = 1_000_000):
+    def __init__(self, lexicon: Lexicon, kind: str = "ibm1", cache_size: int = 200_000):
         if kind not in LEXICAL_WEIGHTS:
             raise ValueError(f"unknown lexical weight {kind!r}")
         self.lexicon = lexicon
