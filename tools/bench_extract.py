@@ -106,7 +106,7 @@ class Stage:
               f"  peak rss so far: main={own_mb:.0f}MB, largest worker={child_mb:.0f}MB")
 
 
-def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> None:
+def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> Path:
     """Extraction, then scoring + writing, as `pseudogen extract` runs them."""
     output = tmp / f"rules-{processes}.sqlite"
     print(f"processes={processes}")
@@ -118,6 +118,21 @@ def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> None:
             n_rules = write_rule_table(output, score_rules(counts))
     print(f"  pairs={counts.pairs} skipped={len(counts.skipped)} rules={n_rules}"
           f" table={output.stat().st_size / 2**20:.1f}MB")
+    return output
+
+
+def time_lookup(table_file: Path, trees_file: Path, n_trees: int = 1000) -> None:
+    """How long the decoder's question takes: every matching rule at every node of a tree."""
+    from pseudogen.ruletable.lookup import RuleTable
+    from pseudogen.syntax.tree import Tree
+
+    trees = [Tree.from_sexpr(line) for line in trees_file.read_text(encoding="utf-8").splitlines()[-n_trees:]]
+    with RuleTable.open(table_file) as table:
+        start, cpu = time.perf_counter(), cpu_seconds()
+        found = sum(len(rules) for tree in trees for rules in table.matching_all(tree).values())
+        wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    print(f"  lookup: matching_all on {len(trees)} training trees: {1000 * wall / len(trees):.2f} ms/tree wall,"
+          f" {1000 * cpu / len(trees):.2f} ms/tree cpu, {found / len(trees):.1f} matching rules/tree")
 
 
 def main() -> None:
@@ -136,7 +151,8 @@ def main() -> None:
         config = ExtractConfig(attach=args.attach)
         print(f"config: {config}")
         for processes in (int(p) for p in args.processes.split(",")):
-            run_stages(tmp, config, processes)
+            table_file = run_stages(tmp, config, processes)
+        time_lookup(table_file, tmp / "trees.txt")
 
 
 if __name__ == "__main__":
