@@ -141,6 +141,11 @@ class _BadLineReport:
 @click.option("--trees", type=click.Path(dir_okay=False), help="One s-expression tree per line [ALIGN_DIR/trees.txt].")
 @click.option("--target", type=click.Path(dir_okay=False), help="The target words, one sentence per line [ALIGN_DIR/target.txt].")
 @click.option("--alignment", type=click.Path(dir_okay=False), help="Pharaoh src-trg links per line [ALIGN_DIR/alignment.txt].")
+@click.option("--source", type=click.Path(dir_okay=False),
+              help="The tokens that were aligned, checked against the tree leaves [ALIGN_DIR/source.txt if there].")
+@click.option("--lexicon", type=click.Path(dir_okay=False),
+              help="The aligner's lexicon.tsv for the lexical weights [ALIGN_DIR/lexicon.tsv if there;"
+                   " else from the alignments].")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The rule table to write (SQLite).")
 @click.option("--compose", default=4, show_default=True, help="At most this many minimal rules per composed rule.")
 @click.option("--term-len", default=10, show_default=True, help="At most this many terminals per side of a composed rule.")
@@ -151,23 +156,27 @@ class _BadLineReport:
 @click.option("--lexical", type=click.Choice(["ibm1", "koehn"]), default="ibm1", show_default=True,
               help="Lexical weights: IBM Model 1 style (Travatar) or over the rule's word alignment (Koehn).")
 @click.option("-j", "--processes", default=2, show_default=True, help="Worker processes.")
-def extract_command(align_dir, trees, target, alignment, output, compose, term_len, nonterm_len, attach,
-                    attach_len, lexical, processes):
+def extract_command(align_dir, trees, target, alignment, source, lexicon, output, compose, term_len, nonterm_len,
+                    attach, attach_len, lexical, processes):
     """Extract GHKM rules from aligned trees and sentences into a scored rule table."""
     from pathlib import Path
 
     from pseudogen.extract.config import ExtractConfig
-    from pseudogen.ruletable.build import ALIGN_DIR_FILES, build_rule_table
+    from pseudogen.ruletable.build import ALIGN_DIR_FILES, build_rule_table, load_lexicon
 
-    given = {"trees": trees, "target": target, "alignment": alignment}
+    given = {"trees": trees, "target": target, "alignment": alignment, "source": source, "lexicon": lexicon}
     for name, path in given.items():
-        if path is None:
-            if align_dir is None:
+        in_dir = Path(align_dir) / ALIGN_DIR_FILES[name] if align_dir else None
+        if path is None and name in ("source", "lexicon"):
+            given[name] = in_dir if in_dir and in_dir.is_file() else None
+        elif path is None:
+            if in_dir is None:
                 raise PseudogenError(f"give ALIGN_DIR or --{name}")
-            given[name] = Path(align_dir) / ALIGN_DIR_FILES[name]
+            given[name] = in_dir
     config = ExtractConfig(compose=compose, term_len=term_len, nonterm_len=nonterm_len, attach=attach, attach_len=attach_len)
     report = build_rule_table(given["trees"], given["target"], given["alignment"], Path(output), config, processes,
-                              lexical=lexical)
+                              lexicon=load_lexicon(given["lexicon"]) if given["lexicon"] else None, lexical=lexical,
+                              source=given["source"])
     for message in report.skipped:
         click.echo(f"warning: skipped {message}", err=True)
     click.echo(f"{report.rules} rules from {report.pairs} pairs ({len(report.skipped)} skipped) -> {output}"

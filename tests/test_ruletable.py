@@ -12,6 +12,7 @@ from pseudogen.extract.config import ExtractConfig
 from pseudogen.extract.corpus import PairLines, RuleCounts, extract_corpus, extract_lines, read_pair_lines
 from pseudogen.ruletable.features import format_features, parse_features, score_rules
 from pseudogen.ruletable.lexical import MIN_PROB, LinkLexicon, count_links
+from pseudogen.ruletable.build import build_rule_table
 from pseudogen.ruletable.lookup import RuleTable
 from pseudogen.ruletable.sqlite import write_rule_table
 from pseudogen.syntax.tree import Tree
@@ -183,3 +184,41 @@ def test_the_most_frequent_internal_alignment_is_kept():
     assert stats.count == 5.0
     assert stats.best_alignment() == "0-1"
     assert stats.alignments == {"0-0": 2.0, "0-1": 3.0}
+
+
+def test_pairs_aligned_over_other_tokens_are_skipped(tmp_path):
+    (tmp_path / "trees.txt").write_text("(A (B x))\n(A (B x))\n")
+    (tmp_path / "target.txt").write_text("p\nq\n")
+    (tmp_path / "alignment.txt").write_text("0-0\n0-0\n")
+    (tmp_path / "source.txt").write_text("x\ny\n")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(tmp_path / "rules.sqlite"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "skipped line 2: the aligned tokens 'y' are not the tree's leaves 'x'" in result.output
+    assert "from 1 pairs (1 skipped)" in result.output
+
+
+class DictLexicon:
+    """A lexicon as the aligner would give it: two tables, None for NULL."""
+
+    def __init__(self, trg_given_src, src_given_trg):
+        self.trg_given_src, self.src_given_trg = trg_given_src, src_given_trg
+
+    def p_trg_given_src(self, trg, src):
+        return self.trg_given_src.get((src, trg), 0.0)
+
+    def p_src_given_trg(self, src, trg):
+        return self.src_given_trg.get((src, trg), 0.0)
+
+
+def test_an_aligner_lexicon_is_used_when_given(tmp_path):
+    (tmp_path / "t").write_text("(A (B x))\n")
+    (tmp_path / "w").write_text("p\n")
+    (tmp_path / "a").write_text("0-0\n")
+    lexicon = DictLexicon({("x", "p"): 0.25, (None, "p"): 0.75}, {("x", "p"): 0.5})
+    build_rule_table(tmp_path / "t", tmp_path / "w", tmp_path / "a", tmp_path / "r.sqlite", processes=1,
+                     lexicon=lexicon, lexical="ibm1")
+    with RuleTable.open(tmp_path / "r.sqlite") as table:
+        (rule,) = [r for r in table.matching(Tree.from_sexpr("(B x)"))]
+        assert table.meta()["lexicon"] == "DictLexicon"
+    assert rule.features["egfl"] == pytest.approx(math.log((0.25 + 0.75) / 2), abs=1e-6)
+    assert rule.features["fgel"] == pytest.approx(math.log((0.5 + MIN_PROB) / 2), abs=1e-6)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections import Counter, deque
+from contextlib import ExitStack
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from pseudogen.align.alignment import Alignment
@@ -39,6 +40,7 @@ class PairLines(NamedTuple):
     tree: str
     words: Sequence[str]
     alignment: str
+    source: Sequence[str] | None = None  # the tokens the aligner saw, when known: must be the tree's leaves
     problem: str = ""  # why the line cannot be used, found while reading it
 
 
@@ -116,6 +118,9 @@ def extract_chunk(chunk: Sequence[PairLines], config: ExtractConfig) -> RuleCoun
         try:
             tree = Tree.from_sexpr(pair.tree)
             alignment = Alignment.from_pharaoh(pair.alignment)
+            if pair.source is not None and list(pair.source) != tree.leaves():
+                raise PseudogenError(f"the aligned tokens {' '.join(pair.source)[:60]!r} are not the tree's leaves"
+                                     f" {' '.join(tree.leaves())[:60]!r}")
             rules = extract_rules(tree, pair.words, alignment, config)
         except PseudogenError as err:
             counts.skipped.append((pair.number, err.message))
@@ -184,26 +189,30 @@ def extract_corpus(
     return extract_lines(pairs, config, processes)
 
 
-def read_pair_lines(trees_path, target_path, alignment_path) -> Iterator[PairLines]:
-    """Pairs from three line-aligned files, read lazily; unequal lengths are an error.
+def read_pair_lines(trees_path, target_path, alignment_path, source_path=None) -> Iterator[PairLines]:
+    """Pairs from line-aligned files, read lazily; unequal lengths are an error.
 
-    Target lines are tokens as `pseudogen tokenize` writes them (text.join_tokens).
+    Target (and source) lines are tokens as `pseudogen tokenize` writes them
+    (text.join_tokens). With `source_path` (the aligner's source.txt), each
+    pair is checked to have been aligned over its tree's leaves.
     A line that is not UTF-8 makes its pair unusable, not the file.
     """
-    paths = (trees_path, target_path, alignment_path)
-    with open(trees_path, "rb") as trees, open(target_path, "rb") as target, open(alignment_path, "rb") as links:
+    paths = [p for p in (trees_path, target_path, alignment_path, source_path) if p is not None]
+    with ExitStack() as stack:
+        files = [stack.enter_context(open(p, "rb")) for p in paths]
         number = 0
         while True:
-            raw = (trees.readline(), target.readline(), links.readline())
+            raw = [f.readline() for f in files]
             if not any(raw):
                 return
             number += 1
             if not all(raw):
                 short = [str(p) for p, line in zip(paths, raw) if not line]
-                raise PseudogenError(f"line {number} is missing from {', '.join(short)}: the three files must be line-aligned")
+                raise PseudogenError(f"line {number} is missing from {', '.join(short)}: the files must be line-aligned")
             try:
-                tree, words, alignment = (line.decode("utf-8").rstrip("\r\n") for line in raw)
+                text = [line.decode("utf-8").rstrip("\r\n") for line in raw]
             except UnicodeDecodeError:
-                yield PairLines(number, "", [], "", "bytes that are not UTF-8")
+                yield PairLines(number, "", [], "", problem="bytes that are not UTF-8")
                 continue
-            yield PairLines(number, tree, split_tokens(words), alignment)
+            source = split_tokens(text[3]) if source_path is not None else None
+            yield PairLines(number, text[0], split_tokens(text[1]), text[2], source)

@@ -21,7 +21,17 @@ from pseudogen.ruletable.features import score_rules
 from pseudogen.ruletable.lexical import Lexicon
 from pseudogen.ruletable.sqlite import write_rule_table
 
-ALIGN_DIR_FILES = {"trees": "trees.txt", "target": "target.txt", "alignment": "alignment.txt"}
+ALIGN_DIR_FILES = {"trees": "trees.txt", "target": "target.txt", "alignment": "alignment.txt",
+                   "source": "source.txt", "lexicon": "lexicon.tsv"}
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """The aligner's lexicon file (pseudogen.align.lexicon.Lexicon.save)."""
+    try:
+        from pseudogen.align.lexicon import Lexicon as AlignerLexicon
+    except ImportError:
+        raise PseudogenError("this installation has no aligner lexicon reader (pseudogen.align.lexicon)", str(path)) from None
+    return AlignerLexicon.load(Path(path))
 
 
 @dataclass
@@ -36,14 +46,19 @@ class BuildReport:
 def build_rule_table(
     trees: Path, target: Path, alignment: Path, output: Path,
     config: ExtractConfig = ExtractConfig(), processes: int = 2,
-    lexicon: Lexicon | None = None, lexical: str = "ibm1",
+    lexicon: Lexicon | None = None, lexical: str = "ibm1", source: Path | None = None,
 ) -> BuildReport:
-    """Extract rules from the three files and write the scored table to `output`."""
-    for path in (trees, target, alignment):
-        if not Path(path).is_file():
+    """Extract rules from the files and write the scored table to `output`.
+
+    `source` (optional) is the aligner's source.txt, to check that each pair was
+    aligned over its tree's leaves. Without `lexicon`, lexical weights come from
+    the alignments' link counts.
+    """
+    for path in (trees, target, alignment, source):
+        if path is not None and not Path(path).is_file():
             raise PseudogenError("no such file", str(path))
     started = time.perf_counter()
-    counts = extract_lines(read_pair_lines(trees, target, alignment), config, processes)
+    counts = extract_lines(read_pair_lines(trees, target, alignment, source), config, processes)
     extracted = time.perf_counter()
     if not counts.rules:
         raise PseudogenError("no rules could be extracted (every pair was skipped or the files are empty)", str(trees))
@@ -52,7 +67,8 @@ def build_rule_table(
         "extract_config": json.dumps(config.to_dict(), sort_keys=True),
         "lexical_weight": lexical,
         "lexicon": type(lexicon).__name__ if lexicon is not None else "LinkLexicon (from the alignments)",
-        "inputs": json.dumps({"trees": str(trees), "target": str(target), "alignment": str(alignment)}),
+        "inputs": json.dumps({"trees": str(trees), "target": str(target), "alignment": str(alignment),
+                              "source": str(source) if source else None}),
         "pairs": str(counts.pairs),
         "skipped_pairs": str(len(counts.skipped)),
     }
