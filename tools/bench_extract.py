@@ -4,10 +4,11 @@
 
 CORPUS_DIR is the shared corpora directory (default: $PSEUDOGEN_DATA, then
 ../shared/corpora beside the repository). Trees and alignments come from the
-real frontend/aligner when the package has them, else from the stand-ins in
-tools/standin_inputs.py; the inputs are written once to a temporary
-directory, then extraction and scoring run on them for each process count, as
-`pseudogen extract` runs them (ruletable.build.build_rule_table).
+real frontend/aligner when the package has them (the aligner is then timed
+too), else from the stand-ins in tools/standin_inputs.py; the inputs are
+written once to a temporary directory, then extraction and scoring run on
+them for each process count, as `pseudogen extract` runs them
+(ruletable.build.build_rule_table).
 Prints, per stage: wall time, CPU time (this process and its workers), peak
 resident memory, rule count and table size.
 """
@@ -27,6 +28,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 from pseudogen.extract.config import ExtractConfig  # noqa: E402
 from pseudogen.extract.corpus import extract_lines, read_pair_lines  # noqa: E402
+from pseudogen.ruletable.build import load_lexicon  # noqa: E402
 from pseudogen.ruletable.features import score_rules  # noqa: E402
 from pseudogen.ruletable.sqlite import write_rule_table  # noqa: E402
 from pseudogen.text import join_tokens  # noqa: E402
@@ -40,7 +42,12 @@ def corpus_dir(argument: str | None) -> Path:
 
 
 def prepare_inputs(corpus: Path, out: Path, limit: int | None) -> str:
-    """Write trees.txt, target.txt and alignment.txt for Django train; returns what made them."""
+    """Write trees.txt, target.txt and alignment.txt for Django train; returns what made them.
+
+    The aligner, when the package has one, aligns the trees' leaves with the
+    words (a corpus directory `leaves/` written here), timed as its own stage;
+    its source.txt and lexicon.tsv then go to extraction too.
+    """
     import standin_inputs
 
     parse, trees_from = standin_inputs.python_tree, "stand-in ast trees"
@@ -55,15 +62,26 @@ def prepare_inputs(corpus: Path, out: Path, limit: int | None) -> str:
     anno = (corpus / "django" / "train.anno").read_text(encoding="utf-8").split("\n")[:-1]
     if limit:
         code, anno = code[:limit], anno[:limit]
+    (out / "leaves").mkdir()
     with open(out / "trees.txt", "w", encoding="utf-8") as trees, open(out / "target.txt", "w", encoding="utf-8") as target, \
-            open(out / "alignment.txt", "w", encoding="utf-8") as links:
+            open(out / "alignment.txt", "w", encoding="utf-8") as links, \
+            open(out / "leaves" / "train.code", "w", encoding="utf-8") as leaves, \
+            open(out / "leaves" / "train.anno", "w", encoding="utf-8") as words_out:
         for line, text in zip(code, anno):
             tree = parse(line)
             words = standin_inputs.tokenize_text(text)
             trees.write(tree.to_sexpr() + "\n")
             target.write(join_tokens(words) + "\n")
             links.write(standin_inputs.align(tree.leaves(), words).to_pharaoh() + "\n")
-    return f"{trees_from} + identical-token alignment (tools/standin_inputs.py)"
+            leaves.write(join_tokens(tree.leaves()) + "\n")
+            words_out.write(join_tokens(words) + "\n")
+    try:
+        from pseudogen.align.corpus import align_corpus
+    except ImportError:
+        return f"{trees_from} + identical-token alignment (tools/standin_inputs.py)"
+    with Stage("align"):
+        align_corpus(out / "leaves", out)
+    return f"{trees_from} + pseudogen.align.corpus.align_corpus (default options)"
 
 
 def real_parser(frontend, fallback):
@@ -110,12 +128,14 @@ def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> Path:
     """Extraction, then scoring + writing, as `pseudogen extract` runs them."""
     output = tmp / f"rules-{processes}.sqlite"
     print(f"processes={processes}")
+    source = tmp / "source.txt" if (tmp / "source.txt").is_file() else None
     with Stage("total"):
         with Stage("extract"):
-            counts = extract_lines(read_pair_lines(tmp / "trees.txt", tmp / "target.txt", tmp / "alignment.txt"),
+            counts = extract_lines(read_pair_lines(tmp / "trees.txt", tmp / "target.txt", tmp / "alignment.txt", source),
                                    config, processes)
         with Stage("score+write"):
-            n_rules = write_rule_table(output, score_rules(counts))
+            lexicon = load_lexicon(tmp / "lexicon.tsv") if (tmp / "lexicon.tsv").is_file() else None
+            n_rules = write_rule_table(output, score_rules(counts, lexicon))
     print(f"  pairs={counts.pairs} skipped={len(counts.skipped)} rules={n_rules}"
           f" table={output.stat().st_size / 2**20:.1f}MB")
     return output
@@ -146,8 +166,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         start = time.perf_counter()
-        source = prepare_inputs(corpus, tmp, args.limit)
-        print(f"inputs: {source}; {time.perf_counter() - start:.1f}s")
+        made_by = prepare_inputs(corpus, tmp, args.limit)
+        print(f"inputs: {made_by}; {time.perf_counter() - start:.1f}s in all")
         config = ExtractConfig(attach=args.attach)
         print(f"config: {config}")
         for processes in (int(p) for p in args.processes.split(",")):
