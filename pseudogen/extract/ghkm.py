@@ -201,7 +201,12 @@ class AlignedTree:
                 self.closure[number] = Span(low, high + 1)
 
     def is_frontier(self, number: int) -> bool:
-        """Whether the closure of node `number` meets no link from outside it."""
+        """Whether the closure of node `number` is disjoint from its complement span.
+
+        A word in the closure belongs to the complement span when some leaf
+        outside the node is aligned to it, i.e. when the first or the last leaf
+        aligned to that word lies outside the node's leaf range.
+        """
         if number == 0:
             return True
         span = self.closure[number]
@@ -217,13 +222,11 @@ class AlignedTree:
     def _compute_frontier(self) -> None:
         self.frontier = [n for n in range(len(self.nodes)) if self.is_frontier(n)]
         frontier_set = set(self.frontier)
-        self.frontier_parent: dict[int, int] = {}
         self.below: dict[int, list[int]] = {n: [] for n in self.frontier}
         for number in self.frontier[1:]:
             up = self.parent[number]
             while up not in frontier_set:
                 up = self.parent[up]
-            self.frontier_parent[number] = up
             self.below[up].append(number)  # pre-order keeps them in tree order
 
     # -- unaligned words ----------------------------------------------------
