@@ -138,7 +138,7 @@ def aligned_pairs(draw):
     return tree, words, Alignment(links)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(aligned_pairs())
 def test_minimal_rules_derive_the_sentence(pair):
     tree, words, alignment = pair
@@ -154,7 +154,7 @@ def test_minimal_rules_derive_the_sentence(pair):
     assert derived[0] == words
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(aligned_pairs(), st.integers(min_value=1, max_value=3))
 def test_attachment_variants_of_a_rule_add_up_to_one(pair, attach_len):
     tree, words, alignment = pair
