@@ -64,13 +64,13 @@ class RuleTable:
 
     # -- lookup ---------------------------------------------------------------
     def matching(self, node: Tree) -> list[ScoredRule]:
-        """Rules whose left-hand side matches at `node`."""
+        """Rules whose left-hand side matches at `node`, most frequent first."""
         signature = node_signature(node)
         candidates = self.candidates([signature])[signature]
         return [r for r in candidates if match(r.rule.lhs, node) is not None]
 
     def matching_all(self, tree: Tree) -> dict[int, list[ScoredRule]]:
-        """Matching rules for every node of `tree`, keyed by the node's pre-order index."""
+        """Matching rules for every node of `tree` (most frequent first), keyed by the node's pre-order index."""
         nodes = list(tree.subtrees())
         signatures = [node_signature(n) for n in nodes]
         candidates = self.candidates(signatures)
@@ -97,7 +97,7 @@ class RuleTable:
             fetched: dict[str, list[ScoredRule]] = {s: [] for s in batch}
             rows = self._db.execute(
                 "SELECT signature, source, target, features FROM rules WHERE signature IN"
-                f" ({', '.join('?' * len(batch))}) ORDER BY id",
+                f" ({', '.join('?' * len(batch))}) ORDER BY count DESC, id",
                 batch,
             )
             for signature, source, target, features in rows:
