@@ -4,9 +4,10 @@ A rule's left-hand side can match at a node only if the rule's root signature
 (root label and the labels of the root's children, extract.ghkm.node_signature)
 equals the node's. The table is indexed by signature, so the candidates for a
 node come from one indexed query, and those for every node of a tree from one
-`IN (...)` query; each candidate is then checked with `rule.match`, which also
-compares the deeper levels of the fragment. Parsed candidates are kept in a
-small LRU cache by signature, since the same constructs recur line after line.
+`IN (...)` query. The candidates of a signature go into a fragment trie
+(ruletable.fragment_trie), which finds the ones whose deeper levels match too
+without trying them one by one. The tries are kept in an LRU cache by
+signature, since the same constructs recur line after line.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from typing import Iterable, NamedTuple, TextIO
 
 from pseudogen.extract.ghkm import node_signature
 from pseudogen.ruletable.features import parse_features
-from pseudogen.ruletable.rule import Rule, match
+from pseudogen.ruletable.fragment_trie import FragmentTrie
+from pseudogen.ruletable.rule import Rule
 from pseudogen.ruletable.sqlite import connect
 from pseudogen.syntax.tree import Tree
 
@@ -40,7 +42,7 @@ class RuleTable:
 
     def __init__(self, db, cache_size: int = 4096):
         self._db = db
-        self._cache: OrderedDict[str, list[ScoredRule]] = OrderedDict()
+        self._cache: OrderedDict[str, FragmentTrie[ScoredRule]] = OrderedDict()
         self._cache_size = cache_size
 
     @classmethod
@@ -66,25 +68,24 @@ class RuleTable:
     def matching(self, node: Tree) -> list[ScoredRule]:
         """Rules whose left-hand side matches at `node`, most frequent first."""
         signature = node_signature(node)
-        candidates = self.candidates([signature])[signature]
-        return [r for r in candidates if match(r.rule.lhs, node) is not None]
+        return self._tries([signature])[signature].matches(node)
 
     def matching_all(self, tree: Tree) -> dict[int, list[ScoredRule]]:
         """Matching rules for every node of `tree` (most frequent first), keyed by the node's pre-order index."""
         nodes = list(tree.subtrees())
         signatures = [node_signature(n) for n in nodes]
-        candidates = self.candidates(signatures)
+        tries = self._tries(signatures)
         out: dict[int, list[ScoredRule]] = {}
         for index, (node, signature) in enumerate(zip(nodes, signatures)):
-            found = [r for r in candidates.get(signature, []) if match(r.rule.lhs, node) is not None]
+            found = tries[signature].matches(node)
             if found:
                 out[index] = found
         return out
 
-    def candidates(self, signatures: Iterable[str]) -> dict[str, list[ScoredRule]]:
-        """All rules with each of `signatures` (from the cache or in as few queries as possible)."""
+    def _tries(self, signatures: Iterable[str]) -> dict[str, FragmentTrie[ScoredRule]]:
+        """The rules of each signature in a fragment trie, from the cache or in as few queries as possible."""
         wanted = list(dict.fromkeys(signatures))
-        found: dict[str, list[ScoredRule]] = {}
+        found: dict[str, FragmentTrie[ScoredRule]] = {}
         missing = []
         for signature in wanted:
             if signature in self._cache:
@@ -94,21 +95,22 @@ class RuleTable:
                 missing.append(signature)
         for start in range(0, len(missing), _MAX_PARAMETERS):
             batch = missing[start:start + _MAX_PARAMETERS]
-            fetched: dict[str, list[ScoredRule]] = {s: [] for s in batch}
+            fetched: dict[str, FragmentTrie[ScoredRule]] = {s: FragmentTrie() for s in batch}
             rows = self._db.execute(
                 "SELECT signature, source, target, features FROM rules WHERE signature IN"
                 f" ({', '.join('?' * len(batch))}) ORDER BY count DESC, id",
                 batch,
             )
             for signature, source, target, features in rows:
-                fetched[signature].append(ScoredRule(Rule.parse(source, target), parse_features(features)))
-            for signature, rules in fetched.items():
-                self._remember(signature, rules)
+                rule = Rule.parse(source, target)
+                fetched[signature].add(rule.lhs, ScoredRule(rule, parse_features(features)))
+            for signature, trie in fetched.items():
+                self._remember(signature, trie)
             found.update(fetched)
         return found
 
-    def _remember(self, signature: str, rules: list[ScoredRule]) -> None:
-        self._cache[signature] = rules
+    def _remember(self, signature: str, trie: FragmentTrie[ScoredRule]) -> None:
+        self._cache[signature] = trie
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
