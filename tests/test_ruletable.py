@@ -222,3 +222,21 @@ def test_an_aligner_lexicon_is_used_when_given(tmp_path):
         assert table.meta()["lexicon"] == "DictLexicon"
     assert rule.features["egfl"] == pytest.approx(math.log((0.25 + 0.75) / 2), abs=1e-6)
     assert rule.features["fgel"] == pytest.approx(math.log((0.5 + MIN_PROB) / 2), abs=1e-6)
+
+
+def test_query_parses_code_with_the_frontend(tmp_path):
+    pytest.importorskip("pseudogen.syntax.frontends")
+    from pseudogen.syntax.frontends import get_frontend
+
+    tree = get_frontend("python").parse("x = 1")  # (Assign (HEAD =) (Name x) (Num 1))
+    counts = extract_corpus([(tree, "set x to 1".split(), Alignment.from_pharaoh("1-1 2-3"))], processes=1)
+    write_rule_table(tmp_path / "rules.sqlite", score_rules(counts))
+    result = CliRunner().invoke(main, ["rules", "query", str(tmp_path), "x = 1"])  # a model directory works too
+    assert result.exit_code == 0, result.output
+    assert "Assign ( HEAD ( \"=\" ) x0:Name x1:Num ) ||| \"set\" x0 \"to\" x1 |||" in result.output
+    assert "(Name x)  (1 rules)" in result.output
+
+
+def test_an_empty_tree_line_is_a_skipped_pair():
+    counts = extract_lines([PairLines(1, "", ["p"], "")], processes=1)
+    assert counts.skipped == [(1, "no tree (the code did not parse)")]

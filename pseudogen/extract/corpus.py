@@ -115,6 +115,9 @@ def extract_chunk(chunk: Sequence[PairLines], config: ExtractConfig) -> RuleCoun
         if pair.problem:
             counts.skipped.append((pair.number, pair.problem))
             continue
+        if not pair.tree.strip():
+            counts.skipped.append((pair.number, "no tree (the code did not parse)"))
+            continue
         try:
             tree = Tree.from_sexpr(pair.tree)
             alignment = Alignment.from_pharaoh(pair.alignment)
