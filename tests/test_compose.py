@@ -83,3 +83,19 @@ def test_composed_rules_keep_reordering():
 def test_bad_options_are_reported(options):
     with pytest.raises(PseudogenError):
         ExtractConfig(**options)
+
+
+def test_composed_rules_share_unaligned_words_too():
+    words = "oh il ne va pas !".split()
+    links = Alignment.from_pharaoh("0-1 2-2 2-4 3-3")
+    config = ExtractConfig(compose=4, attach="all")
+    aligned = AlignedTree(GALLEY_TREE, words, links, attach="all")
+    for top, frags in fragments(aligned, config).items():
+        for frag in frags:
+            variants = aligned.render(top, frag.inside, frag.variables)
+            assert sum(v.count for v in variants) == pytest.approx(1.0)
+    rules = extract_rules(GALLEY_TREE, words, links, config)
+    counts = {(r.source, r.target): r.count for r in rules}
+    # "oh" goes to S, NP or PRP; a rule holding all three always has it; "!" goes to S or VP.
+    assert counts[('S ( NP ( PRP ( "he" ) ) x0:VP )', '"oh" "il" x0 "!"')] == pytest.approx(0.5)
+    assert counts[('S ( NP ( PRP ( "he" ) ) x0:VP )', '"oh" "il" x0')] == pytest.approx(0.5)
