@@ -18,7 +18,7 @@ from typing import Iterable, NamedTuple, TextIO
 from pseudogen.extract.ghkm import node_signature
 from pseudogen.ruletable.features import parse_features
 from pseudogen.ruletable.fragment_trie import FragmentTrie
-from pseudogen.ruletable.rule import Rule
+from pseudogen.ruletable.rule import Rule, parse_source, parse_target
 from pseudogen.ruletable.sqlite import connect
 from pseudogen.syntax.tree import Tree
 
@@ -29,6 +29,25 @@ _MAX_PARAMETERS = 900  # SQLite allows 999 parameters in one statement by defaul
 class ScoredRule(NamedTuple):
     rule: Rule
     features: dict[str, float]
+
+
+class _Candidate:
+    """A fetched row: its left-hand side is parsed (the trie needs it), the rest when it first matches.
+
+    Most candidates of a signature never match the node at hand, and parsing
+    targets and features was half the time of a first lookup.
+    """
+
+    __slots__ = ("lhs", "target", "features", "_scored")
+
+    def __init__(self, lhs: Tree, target: str, features: str):
+        self.lhs, self.target, self.features = lhs, target, features
+        self._scored: ScoredRule | None = None
+
+    def scored(self) -> ScoredRule:
+        if self._scored is None:
+            self._scored = ScoredRule(Rule(self.lhs, parse_target(self.target)), parse_features(self.features))
+        return self._scored
 
 
 def table_path(path: Path) -> Path:
@@ -42,7 +61,7 @@ class RuleTable:
 
     def __init__(self, db, cache_size: int = 4096):
         self._db = db
-        self._cache: OrderedDict[str, FragmentTrie[ScoredRule]] = OrderedDict()
+        self._cache: OrderedDict[str, FragmentTrie[_Candidate]] = OrderedDict()
         self._cache_size = cache_size
 
     @classmethod
@@ -68,7 +87,7 @@ class RuleTable:
     def matching(self, node: Tree) -> list[ScoredRule]:
         """Rules whose left-hand side matches at `node`, most frequent first."""
         signature = node_signature(node)
-        return self._tries([signature])[signature].matches(node)
+        return [c.scored() for c in self._tries([signature])[signature].matches(node)]
 
     def matching_all(self, tree: Tree) -> dict[int, list[ScoredRule]]:
         """Matching rules for every node of `tree` (most frequent first), keyed by the node's pre-order index."""
@@ -79,13 +98,13 @@ class RuleTable:
         for index, (node, signature) in enumerate(zip(nodes, signatures)):
             found = tries[signature].matches(node)
             if found:
-                out[index] = found
+                out[index] = [c.scored() for c in found]
         return out
 
-    def _tries(self, signatures: Iterable[str]) -> dict[str, FragmentTrie[ScoredRule]]:
+    def _tries(self, signatures: Iterable[str]) -> dict[str, FragmentTrie[_Candidate]]:
         """The rules of each signature in a fragment trie, from the cache or in as few queries as possible."""
         wanted = list(dict.fromkeys(signatures))
-        found: dict[str, FragmentTrie[ScoredRule]] = {}
+        found: dict[str, FragmentTrie[_Candidate]] = {}
         missing = []
         for signature in wanted:
             if signature in self._cache:
@@ -95,21 +114,21 @@ class RuleTable:
                 missing.append(signature)
         for start in range(0, len(missing), _MAX_PARAMETERS):
             batch = missing[start:start + _MAX_PARAMETERS]
-            fetched: dict[str, FragmentTrie[ScoredRule]] = {s: FragmentTrie() for s in batch}
+            fetched: dict[str, FragmentTrie[_Candidate]] = {s: FragmentTrie() for s in batch}
             rows = self._db.execute(
                 "SELECT signature, source, target, features FROM rules WHERE signature IN"
                 f" ({', '.join('?' * len(batch))}) ORDER BY count DESC, id",
                 batch,
             )
             for signature, source, target, features in rows:
-                rule = Rule.parse(source, target)
-                fetched[signature].add(rule.lhs, ScoredRule(rule, parse_features(features)))
+                lhs = parse_source(source)
+                fetched[signature].add(lhs, _Candidate(lhs, target, features))
             for signature, trie in fetched.items():
                 self._remember(signature, trie)
             found.update(fetched)
         return found
 
-    def _remember(self, signature: str, trie: FragmentTrie[ScoredRule]) -> None:
+    def _remember(self, signature: str, trie: FragmentTrie[_Candidate]) -> None:
         self._cache[signature] = trie
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
