@@ -256,9 +256,10 @@ def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int,
 @click.option("--attach-len", default=1, show_default=True, help="With --attach all: longest run of unaligned words shared out.")
 @click.option("--lexical", type=click.Choice(["ibm1", "koehn"]), default="ibm1", show_default=True,
               help="Lexical weights: IBM Model 1 style (Travatar) or over the rule's word alignment (Koehn).")
+@click.option("--top-n", default=10, show_default=True, help="Keep the N most frequent targets per source side (0: all).")
 @click.option("-j", "--processes", default=2, show_default=True, help="Worker processes.")
 def extract_command(align_dir, trees, target, alignment, source, lexicon, output, compose, term_len, nonterm_len,
-                    attach, attach_len, lexical, processes):
+                    attach, attach_len, lexical, top_n, processes):
     """Extract GHKM rules from aligned trees and sentences into a scored rule table."""
     from pathlib import Path
 
@@ -277,7 +278,7 @@ def extract_command(align_dir, trees, target, alignment, source, lexicon, output
     config = ExtractConfig(compose=compose, term_len=term_len, nonterm_len=nonterm_len, attach=attach, attach_len=attach_len)
     report = build_rule_table(given["trees"], given["target"], given["alignment"], Path(output), config, processes,
                               lexicon=load_lexicon(given["lexicon"]) if given["lexicon"] else None, lexical=lexical,
-                              source=given["source"])
+                              source=given["source"], top_n=top_n)
     for message in report.skipped:
         click.echo(f"warning: skipped {message}", err=True)
     click.echo(f"{report.rules} rules from {report.pairs} pairs ({len(report.skipped)} skipped) -> {output}"

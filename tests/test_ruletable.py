@@ -240,3 +240,12 @@ def test_query_parses_code_with_the_frontend(tmp_path):
 def test_an_empty_tree_line_is_a_skipped_pair():
     counts = extract_lines([PairLines(1, "", ["p"], "")], processes=1)
     assert counts.skipped == [(1, "no tree (the code did not parse)")]
+
+
+def test_top_n_keeps_the_most_frequent_targets_normalised_over_all():
+    triples = TINY + [TINY[1]]  # "q" twice, "p" once
+    counts = extract_corpus(triples, processes=1)
+    rows = {(r.source, r.target): r for r in score_rules(counts, top_n=1)}
+    assert ('B ( "x" )', '"q"') in rows and ('B ( "x" )', '"p"') not in rows
+    assert rows[('B ( "x" )', '"q"')].features["egfp"] == pytest.approx(math.log(2 / 3))
+    assert len(list(score_rules(counts, top_n=0))) == 5

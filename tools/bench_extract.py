@@ -135,7 +135,7 @@ def run_stages(tmp: Path, config: ExtractConfig, processes: int) -> Path:
                                    config, processes)
         with Stage("score+write"):
             lexicon = load_lexicon(tmp / "lexicon.tsv") if (tmp / "lexicon.tsv").is_file() else None
-            n_rules = write_rule_table(output, score_rules(counts, lexicon))
+            n_rules = write_rule_table(output, score_rules(counts, lexicon, top_n=10))
     print(f"  pairs={counts.pairs} skipped={len(counts.skipped)} rules={n_rules}"
           f" table={output.stat().st_size / 2**20:.1f}MB")
     return output

@@ -46,13 +46,13 @@ class BuildReport:
 def build_rule_table(
     trees: Path, target: Path, alignment: Path, output: Path,
     config: ExtractConfig = ExtractConfig(), processes: int = 2,
-    lexicon: Lexicon | None = None, lexical: str = "ibm1", source: Path | None = None,
+    lexicon: Lexicon | None = None, lexical: str = "ibm1", source: Path | None = None, top_n: int = 10,
 ) -> BuildReport:
     """Extract rules from the files and write the scored table to `output`.
 
     `source` (optional) is the aligner's source.txt, to check that each pair was
     aligned over its tree's leaves. Without `lexicon`, lexical weights come from
-    the alignments' link counts.
+    the alignments' link counts. `top_n` targets per source side are kept (0: all).
     """
     for path in (trees, target, alignment, source):
         if path is not None and not Path(path).is_file():
@@ -66,12 +66,13 @@ def build_rule_table(
         "pseudogen_version": __version__,
         "extract_config": json.dumps(config.to_dict(), sort_keys=True),
         "lexical_weight": lexical,
+        "top_n": str(top_n),
         "lexicon": type(lexicon).__name__ if lexicon is not None else "LinkLexicon (from the alignments)",
         "inputs": json.dumps({"trees": str(trees), "target": str(target), "alignment": str(alignment),
                               "source": str(source) if source else None}),
         "pairs": str(counts.pairs),
         "skipped_pairs": str(len(counts.skipped)),
     }
-    n_rules = write_rule_table(output, score_rules(counts, lexicon, lexical), meta)
+    n_rules = write_rule_table(output, score_rules(counts, lexicon, lexical, top_n), meta)
     skipped = [f"line {number}: {message}" for number, message in sorted(counts.skipped)]
     return BuildReport(counts.pairs, n_rules, skipped, extracted - started, time.perf_counter() - extracted)

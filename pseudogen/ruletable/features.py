@@ -75,17 +75,29 @@ def rule_features(
     }
 
 
-def score_rules(counts: RuleCounts, lexicon: Lexicon | None = None, lexical: str = "ibm1") -> Iterator[ScoredRow]:
-    """Every counted rule with its features, in the order the rules were first seen."""
+def score_rules(
+    counts: RuleCounts, lexicon: Lexicon | None = None, lexical: str = "ibm1", top_n: int = 10
+) -> Iterator[ScoredRow]:
+    """The counted rules with their features, in the order the rules were first seen.
+
+    Only the `top_n` most frequent targets of each source side are kept (0:
+    all), as Travatar's scorer does; probabilities are still normalised over
+    all of them.
+    """
     if lexical not in LEXICAL_WEIGHTS:
         raise PseudogenError(f"unknown lexical weight {lexical!r}; expected one of {', '.join(LEXICAL_WEIGHTS)}")
+    if top_n < 0:
+        raise PseudogenError(f"top_n must be 0 (keep all) or more, not {top_n}")
     scorer = LexicalScorer(lexicon if lexicon is not None else LinkLexicon(counts.links), lexical)
     source_totals: Counter = Counter()
     target_totals: Counter = Counter()
     for (source, target), stats in counts.rules.items():
         source_totals[source] += stats.count
         target_totals[target] += stats.count
+    dropped = beyond_top_n(counts, top_n) if top_n else set()
     for (source, target), stats in counts.rules.items():
+        if (source, target) in dropped:
+            continue
         alignment = stats.best_alignment()
         features = rule_features(
             quoted_words(source), quoted_words(target), parse_links(alignment),
@@ -93,6 +105,19 @@ def score_rules(counts: RuleCounts, lexicon: Lexicon | None = None, lexical: str
         )
         yield ScoredRow(source, target, stats.signature, features, stats.count,
                         source_totals[source], target_totals[target], alignment)
+
+
+def beyond_top_n(counts: RuleCounts, top_n: int) -> set[tuple[str, str]]:
+    """Rules that are not among the `top_n` most frequent of their source side (ties: target text)."""
+    by_source: dict[str, list[tuple[float, str]]] = {}
+    for (source, target), stats in counts.rules.items():
+        by_source.setdefault(source, []).append((-stats.count, target))
+    dropped = set()
+    for source, targets in by_source.items():
+        if len(targets) > top_n:
+            targets.sort()
+            dropped.update((source, target) for _, target in targets[top_n:])
+    return dropped
 
 
 def format_features(features: dict[str, float]) -> str:
