@@ -78,13 +78,16 @@ def _can_stay_within(frag: Fragment, remaining_kids: int, config: ExtractConfig)
     return len(frag.variables) + max(0, remaining_kids - budget) <= config.nonterm_len
 
 
-def extract_rules(tree: Tree, words: Sequence[str], alignment: Alignment, config: ExtractConfig = ExtractConfig()) -> list[Extracted]:
+def extract_rules(
+    tree: Tree, words: Sequence[str], alignment: Alignment, config: ExtractConfig = ExtractConfig()
+) -> list[Extracted]:
     """Minimal and composed rules of one pair (see the module docstrings)."""
     aligned = AlignedTree(tree, words, alignment, config.attach, config.attach_len)
     return rules_of(aligned, config)
 
 
 def rules_of(aligned: AlignedTree, config: ExtractConfig) -> list[Extracted]:
+    """Minimal rules of an analysed pair, then its composed rules within the limits."""
     out = aligned.minimal_rules()
     if config.compose < 2:
         return out

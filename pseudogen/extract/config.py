@@ -30,10 +30,12 @@ class ExtractConfig:
     def __post_init__(self):
         for name in ("compose", "term_len", "nonterm_len", "attach_len"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < (1 if name == "compose" else 0):
-                raise PseudogenError(f"extraction option {name} must be a whole number >= {1 if name == 'compose' else 0}, not {value!r}")
+            least = 1 if name == "compose" else 0
+            if not isinstance(value, int) or value < least:
+                raise PseudogenError(f"extraction option {name} must be a whole number >= {least}, not {value!r}")
         if self.attach not in ATTACH_MODES:
-            raise PseudogenError(f"extraction option attach must be one of {', '.join(ATTACH_MODES)}, not {self.attach!r}")
+            choices = ", ".join(ATTACH_MODES)
+            raise PseudogenError(f"extraction option attach must be one of {choices}, not {self.attach!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)

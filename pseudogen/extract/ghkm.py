@@ -273,7 +273,7 @@ class AlignedTree:
     def render(self, top: int, inside: Sequence[int], variables: Sequence[int]) -> list[Extracted]:
         """The rule made of the frontier nodes `inside` (rooted at `top`) with `variables` left open."""
         source, terminal_leaves = self._render_source(top, set(variables))
-        ambiguous, certain = self._gaps_near(inside, variables)
+        ambiguous, certain = self._gaps_near(inside)
         out = []
         for choice in product((True, False), repeat=len(ambiguous)):
             attached = set(certain)
@@ -309,7 +309,7 @@ class AlignedTree:
                     stack.extend(reversed(self.kids[item]))
         return " ".join(parts), terminal_leaves
 
-    def _gaps_near(self, inside: Sequence[int], variables: Sequence[int]) -> tuple[list[tuple[Span, float]], list[Span]]:
+    def _gaps_near(self, inside: Sequence[int]) -> tuple[list[tuple[Span, float]], list[Span]]:
         """Gaps that may be words of this rule: (ambiguous gap, probability), and certain ones."""
         inside_set = set(inside)
         ambiguous: list[tuple[Span, float]] = []
