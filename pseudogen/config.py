@@ -126,6 +126,8 @@ class ExtractConfig:
     attach_len: int = setting(1, "With --attach all: longest run of unaligned words shared out.", minimum=0)
     lexical: str = setting("ibm1", "Lexical weights: IBM Model 1 style (Travatar) or Koehn's.",
                            choices=("ibm1", "koehn"))
+    top_n: int = setting(10, "Keep the N most frequent targets per source side (Travatar's top-n; 0: all).",
+                         minimum=0)
     lexicon: str = setting("links", "Word probabilities for the lexical weights: from the alignment links "
                            "or from the aligner's tables.", choices=("links", "aligner"))
 

@@ -233,8 +233,9 @@ def run_extract(parse_dir: Path, align_dir: Path, config: TrainConfig, out: Path
 
         lexicon = Lexicon.load(align_dir / "lexicon.tsv")
     meta = {"extract_config": json.dumps(limits.to_dict(), sort_keys=True), "lexical_weight": settings.lexical,
-            "lexicon": settings.lexicon, "pairs": str(counts.pairs), "skipped_pairs": str(len(counts.skipped))}
-    rules = write_rule_table(out / "rules.sqlite", score_rules(counts, lexicon, settings.lexical), meta)
+            "lexicon": settings.lexicon, "top_n": str(settings.top_n), "pairs": str(counts.pairs), "skipped_pairs": str(len(counts.skipped))}
+    rows = score_rules(counts, lexicon, settings.lexical, top_n=settings.top_n)
+    rules = write_rule_table(out / "rules.sqlite", rows, meta)
     return {"pairs": counts.pairs, "skipped": len(counts.skipped), "rules": rules}
 
 
