@@ -244,7 +244,7 @@ def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | N
         report.stages.append(run.stage(name, work))
         if name == "parse":
             _say_tuning_source(run.records["parse"], progress)
-        if name == stop_after:
+        if name == stop_after and name != STAGE_NAMES[-1]:
             report.stopped_after = name
             return report
     write_model(run, report)

@@ -101,6 +101,16 @@ def test_stop_after_leaves_no_model(tmp_path):
     assert not (tmp_path / "m" / "model.toml").exists()
 
 
+def test_stopping_after_the_last_stage_is_a_whole_run(trained, tmp_path):
+    model_dir, _, _ = trained
+    copy = tmp_path / "copy"
+    shutil.copytree(model_dir, copy)
+    (copy / "model.toml").unlink()
+    report = train(SAMPLE, copy, small_config(), resume=True, progress=QuietProgress(), stop_after="evaluate")
+    assert report.stopped_after is None
+    assert ModelDirectory.load(copy).weights == ModelDirectory.load(model_dir).weights
+
+
 def write_corpus(folder: Path, train_pairs, dev_pairs=None) -> Path:
     folder.mkdir()
     (folder / "train.code").write_text("".join(code + "\n" for code, _ in train_pairs))
