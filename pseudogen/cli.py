@@ -33,3 +33,40 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="pseudogen")
 def main() -> None:
     """Turn source code into pseudo-code, and train the translator that does it."""
+
+
+# --- alignment ---
+
+@main.command("align")
+@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=str))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Directory for source.txt, target.txt, alignment.txt (Pharaoh) and lexicon.tsv.")
+@click.option("--split", default="train", show_default=True, help="Which split of the corpus to align.")
+@click.option("--model", type=click.Choice(["ibm1", "hmm"]), default="hmm", show_default=True,
+              help="Directional model, trained both ways.")
+@click.option("--symmetrize", "symmetrization", default="grow-diag-final-and", show_default=True,
+              type=click.Choice(["intersection", "union", "grow-diag", "grow-diag-final", "grow-diag-final-and"]),
+              help="How the two directions are combined.")
+@click.option("--iterations", default=5, show_default=True, type=click.IntRange(min=0),
+              help="EM iterations of the model (HMM, or IBM-1 with --model ibm1).")
+@click.option("--ibm1-iterations", default=5, show_default=True, type=click.IntRange(min=0),
+              help="EM iterations of the IBM-1 that starts the HMM.")
+@click.option("--identical-prior", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Prior pseudo-count for pairs of identical tokens (a copied identifier).")
+@click.option("--no-identical-prior", is_flag=True, help="Turn the identical-token prior off (same as 0).")
+def align_command(corpus_dir, out_dir, split, model, symmetrization, iterations, ibm1_iterations,
+                  identical_prior, no_identical_prior):
+    """Word-align a corpus split: code tokens to description words, both ways, symmetrised."""
+    from tqdm import tqdm
+
+    from pseudogen.align.corpus import align_corpus, progress_steps
+
+    with tqdm(total=progress_steps(model, iterations, ibm1_iterations), file=sys.stderr, unit="step") as bar:
+        def progress(line: str) -> None:
+            bar.set_postfix_str(line, refresh=False)
+            bar.update()
+
+        summary = align_corpus(corpus_dir, out_dir, split=split, model=model, symmetrization=symmetrization,
+                               iterations=iterations, ibm1_iterations=ibm1_iterations,
+                               identical_prior=0.0 if no_identical_prior else identical_prior, progress=progress)
+    click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}")

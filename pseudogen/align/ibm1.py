@@ -1,0 +1,138 @@
+"""IBM Model 1: lexical translation probabilities by expectation-maximisation.
+
+The model (Brown et al. 1993) generates a target sentence f = f_1..f_J from a
+source sentence e = e_1..e_I by choosing, for every target position j, a source
+position a_j in 0..I uniformly (0 is NULL, the empty word) and then the word f_j
+with probability t(f_j | e_{a_j}). Its likelihood is convex in t, and EM finds
+the maximum from any positive start:
+
+    E-step  P(a_j = i | e, f) = t(f_j|e_i) / sum_{i'} t(f_j|e_{i'})
+    M-step  t(f|e) = c(f, e) / sum_{f'} c(f', e),
+            c(f, e) = sum over sentence pairs and positions of P(a_j = i) where e_i = e, f_j = f
+
+Here both steps are array operations over all cells (j, i) of all sentence
+pairs at once (see `EncodedBitext`): the E-step is a gather of t and one
+`np.bincount` for the per-word normalisers, the M-step two more bincounts.
+
+Identical tokens (an identifier copied from code into its description) get a
+prior: t starts `1 + identical_prior` times higher for those pairs, and every
+M-step adds `identical_prior` pseudo-counts to them (a Dirichlet prior, as in
+the MAP estimation of Mermer & Saraclar 2011, here only on the diagonal).
+`identical_prior=0` is plain maximum likelihood, as in the textbook and nltk.
+
+Notations: e = source (code tokens, tree leaves), f = target (the words of the
+description); `align` returns `Link(src=i, trg=j)` for every target word whose
+best source is a real word (NULL links are left out).
+
+References:
+  Brown, Della Pietra, Della Pietra, Mercer 1993. The Mathematics of Statistical
+  Machine Translation: Parameter Estimation. Computational Linguistics 19(2).
+  Koehn 2010. Statistical Machine Translation, ch. 4.2 (the das Haus example).
+  Mermer & Saraclar 2011. Bayesian Word Alignment for Statistical Machine Translation. ACL.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from pseudogen.align.alignment import Alignment
+from pseudogen.align.cooccurrence import NULL_ID, EncodedBitext
+from pseudogen.errors import PseudogenError
+
+#: The probability of a pair never seen together in training (as nltk's MIN_PROB).
+UNSEEN_PROB = 1e-12
+
+Bitext = Sequence[tuple[Sequence[str], Sequence[str]]]
+Progress = Callable[[str], None]
+
+
+class IBMModel1:
+    """IBM Model 1 in one direction: source words generate target words."""
+
+    name = "ibm1"
+
+    def __init__(self, iterations: int = 5, null: bool = True, identical_prior: float = 1.0,
+                 progress: Progress | None = None):
+        if iterations < 0:
+            raise PseudogenError(f"iterations must be 0 or more, not {iterations}")
+        if identical_prior < 0:
+            raise PseudogenError(f"identical_prior must be 0 or more, not {identical_prior}")
+        self.iterations = iterations
+        self.null = null
+        self.identical_prior = identical_prior
+        self.progress = progress
+        self.log_likelihoods: list[float] = []
+
+    def fit(self, bitext: Bitext) -> IBMModel1:
+        """Estimate t(f|e) from the bitext (source tokens, target tokens); returns self."""
+        self.data = EncodedBitext(bitext, null=self.null)
+        self.prob = self.initial_probabilities(self.data)
+        self.log_likelihoods = []
+        for iteration in range(self.iterations):
+            counts, log_likelihood = self.expected_counts(self.data, self.prob)
+            self.prob = self.maximize(self.data, counts)
+            self.log_likelihoods.append(log_likelihood)
+            if self.progress:
+                self.progress(f"ibm1 iteration {iteration + 1}: log-likelihood {log_likelihood:.1f}")
+        return self
+
+    def initial_probabilities(self, data: EncodedBitext) -> np.ndarray:
+        """Uniform 1/|V_f| as in nltk, with identical pairs `1 + identical_prior` times likelier.
+
+        Only ratios between the sources of one target word matter to the first
+        E-step, so the start need not be normalised per source word.
+        """
+        return (1.0 + self.identical_prior * data.table.identical) / max(len(data.trg_vocab), 1)
+
+    def expected_counts(self, data: EncodedBitext, prob: np.ndarray) -> tuple[np.ndarray, float]:
+        """E-step: the expected count of every pair, and the corpus log-likelihood."""
+        cell_prob = prob[data.pair_of_cell]
+        row_total = np.bincount(data.row_of_cell, weights=cell_prob, minlength=data.row_of_cell[-1] + 1
+                                if len(data.row_of_cell) else 0)
+        posterior = cell_prob / row_total[data.row_of_cell]
+        counts = np.bincount(data.pair_of_cell, weights=posterior, minlength=len(data.table))
+        return counts, float(np.log(row_total).sum()) + data.log_uniform
+
+    def maximize(self, data: EncodedBitext, counts: np.ndarray) -> np.ndarray:
+        """M-step: t(f|e) = c(f, e) / c(e), with the identical-token pseudo-counts added."""
+        counts = counts + self.identical_prior * data.table.identical
+        src_total = np.bincount(data.table.src_of, weights=counts, minlength=len(data.src_vocab))
+        return counts / src_total[data.table.src_of]
+
+    def probability(self, trg_word: str, src_word: str | None) -> float:
+        """t(trg_word | src_word); `None` is NULL. `UNSEEN_PROB` for a pair never seen."""
+        src_id = NULL_ID if src_word is None else self.data.src_vocab.ids.get(src_word, -1)
+        trg_id = self.data.trg_vocab.ids.get(trg_word, -1)
+        return float(self.cell_probabilities(np.array([src_id]), np.array([trg_id]))[0])
+
+    def cell_probabilities(self, src_ids: np.ndarray, trg_ids: np.ndarray) -> np.ndarray:
+        """t(f|e) for id arrays broadcast against each other; unknown ids/pairs get `UNSEEN_PROB`."""
+        pair = self.data.table.find(src_ids, trg_ids)
+        return np.where(pair >= 0, self.prob[pair], UNSEEN_PROB)
+
+    def translation_table(self) -> dict[tuple[str | None, str], float]:
+        """Every co-occurring pair's t(f|e) as {(e, f): p}; e is None for NULL."""
+        src_words, trg_words = self.data.src_vocab.words, self.data.trg_vocab.words
+        return {
+            (src_words[s], trg_words[t]): float(p)
+            for s, t, p in zip(self.data.table.src_of, self.data.table.trg_of, self.prob)
+        }
+
+    def align(self, src: Sequence[str], trg: Sequence[str]) -> Alignment:
+        """The most probable source of every target word (ties go to the earlier source word)."""
+        src_ids = self.data.src_vocab.encode(list(src))
+        trg_ids = self.data.trg_vocab.encode(list(trg))
+        if len(src_ids) == 0 or len(trg_ids) == 0:
+            return Alignment()
+        grid = self.cell_probabilities(src_ids[None, :], trg_ids[:, None])
+        best = grid.argmax(axis=1)
+        if self.null:
+            null_prob = self.cell_probabilities(np.array([NULL_ID]), trg_ids)
+            keep = grid[np.arange(len(trg_ids)), best] > null_prob
+        else:
+            keep = np.ones(len(trg_ids), dtype=bool)
+        return Alignment((int(best[j]), j) for j in np.flatnonzero(keep))
+
+    def align_all(self, bitext: Bitext) -> list[Alignment]:
+        return [self.align(src, trg) for src, trg in bitext]
