@@ -138,13 +138,11 @@ class EncodedBitext:
         self.trg_vocab = Vocabulary()
         self.src = [self.src_vocab.encode(list(src), grow=True) for src, _ in bitext]
         self.trg = [self.trg_vocab.encode(list(trg), grow=True) for _, trg in bitext]
-        grids = [self.cell_grid(s, t) for s, t in zip(self.src, self.trg)]
-        sizes = np.array([g.size for g in grids], dtype=np.int64)
-        self.cell_start = np.concatenate(([0], np.cumsum(sizes)))
-        cell_keys = np.concatenate([g.ravel() for g in grids]) if grids else np.zeros(0, np.int64)
-        self.table, self.pair_of_cell = Cooccurrence.from_cell_keys(cell_keys, self.src_vocab, self.trg_vocab)
-        columns = np.array([len(s) + null for s in self.src], dtype=np.int64)
-        rows = np.array([len(t) for t in self.trg], dtype=np.int64)
+        src_of_cell, trg_of_cell, rows, columns = grid_cells(self.src, self.trg, null)
+        self.cell_start = np.concatenate(([0], np.cumsum(rows * columns)))
+        width = max(len(self.trg_vocab), 1)
+        self.table, self.pair_of_cell = Cooccurrence.from_cell_keys(
+            src_of_cell * width + trg_of_cell, self.src_vocab, self.trg_vocab)
         self.row_of_cell = np.repeat(np.arange(rows.sum()), np.repeat(columns, rows))
         # log of the uniform alignment probability 1/(I [+1]) over all target tokens (IBM-1's likelihood)
         self.log_uniform = -float((rows * np.log(np.maximum(columns, 1))).sum())
@@ -152,13 +150,51 @@ class EncodedBitext:
     def __len__(self) -> int:
         return len(self.src)
 
-    def cell_grid(self, src_ids: np.ndarray, trg_ids: np.ndarray) -> np.ndarray:
-        """Keys of the (e, f) pairs of one sentence pair, shape (J, I [+1 for NULL])."""
-        source = np.concatenate(([NULL_ID], src_ids)) if self.null else src_ids
-        width = max(len(self.trg_vocab), 1)
-        return source[None, :] * width + trg_ids[:, None]
-
     def pairs_of(self, n: int) -> np.ndarray:
         """Pair numbers of sentence pair n's cells, shape (J, I [+1])."""
         cells = self.pair_of_cell[self.cell_start[n]:self.cell_start[n + 1]]
         return cells.reshape(len(self.trg[n]), len(self.src[n]) + self.null)
+
+    def word_table(self, prob: np.ndarray, min_prob: float = 0.0) -> dict[tuple[str | None, str], float]:
+        """{(e, f): prob[pair]} for the pairs whose probability is at least `min_prob`; e is None for NULL."""
+        keep = np.flatnonzero(prob >= min_prob)
+        src_words, trg_words = self.src_vocab.words, self.trg_vocab.words
+        return {
+            (src_words[s], trg_words[t]): p
+            for s, t, p in zip(self.table.src_of[keep].tolist(), self.table.trg_of[keep].tolist(), prob[keep].tolist())
+        }
+
+    def word_ids(self, src_word: str | None, trg_word: str) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of one (e, f) word pair as arrays for `Cooccurrence.find`; None is NULL, -1 unknown."""
+        src_id = NULL_ID if src_word is None else self.src_vocab.ids.get(src_word, -1)
+        return np.array([src_id]), np.array([self.trg_vocab.ids.get(trg_word, -1)])
+
+    def pair_grids(self, bitext: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
+        """Pair numbers (J, I [+1]) of the cells of new sentence pairs; -1 where a pair is unseen."""
+        src = [self.src_vocab.encode(list(s)) for s, _ in bitext]
+        trg = [self.trg_vocab.encode(list(t)) for _, t in bitext]
+        src_of_cell, trg_of_cell, rows, columns = grid_cells(src, trg, self.null)
+        pairs = self.table.find(src_of_cell, trg_of_cell)
+        starts = np.cumsum(rows * columns)[:-1]
+        return [cells.reshape(r, c) for cells, r, c in zip(np.split(pairs, starts), rows, columns)]
+
+
+def grid_cells(src: Sequence[np.ndarray], trg: Sequence[np.ndarray], null: bool):
+    """The cells of every sentence pair's alignment grid, flattened in one pass.
+
+    Pair n has J_n rows (its target words) and I_n [+1] columns (NULL first,
+    then its source words); cells run target-major, pair after pair. Returns the
+    source and target id of every cell and each pair's row and column counts.
+    """
+    rows = np.array([len(t) for t in trg], dtype=np.int64)
+    columns = np.array([len(s) + null for s in src], dtype=np.int64)
+    sources = [np.concatenate(([NULL_ID], s)) if null else s for s in src]
+    src_flat = np.concatenate(sources).astype(np.int64) if sources else np.zeros(0, np.int64)
+    trg_flat = np.concatenate(trg).astype(np.int64) if len(trg) else np.zeros(0, np.int64)
+    sizes = rows * columns
+    pair_of_cell = np.repeat(np.arange(len(rows)), sizes)
+    offset = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = columns[pair_of_cell]
+    src_start = (np.cumsum(columns) - columns)[pair_of_cell]
+    trg_start = (np.cumsum(rows) - rows)[pair_of_cell]
+    return src_flat[src_start + offset % width], trg_flat[trg_start + offset // width], rows, columns

@@ -18,6 +18,7 @@ target side to the text tokenizer.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.errors import PseudogenError
 
 SPACE_MARK = "\u2581"
+_WHITESPACE = re.compile(r"\s")
 
 
 def source_tokens(code: str) -> list[str]:
@@ -99,4 +101,4 @@ def read_alignments(path: Path) -> list[Alignment]:
 
 
 def _visible(token: str) -> str:
-    return "".join(SPACE_MARK if char.isspace() else char for char in token)
+    return _WHITESPACE.sub(SPACE_MARK, token)

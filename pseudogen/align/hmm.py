@@ -25,7 +25,7 @@ position. Sentence pairs with the same source length I share their transition
 matrix, so they are batched (and padded to a common target length, padding
 emits 1 and is masked out of the counts): each target position is then one
 (B, 2I) x (2I, 2I) matrix product for the whole batch, the expected jump
-counts one `einsum` per batch, and the expected lexical counts one
+counts one matrix product per batch, and the expected lexical counts one
 `np.bincount` over the corpus. The lexical table t(f|e) starts from IBM Model
 1's and keeps its identical-token prior. The final alignment is the Viterbi
 path, batched the same way.
@@ -41,9 +41,9 @@ from __future__ import annotations
 from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from pseudogen.align.alignment import Alignment
-from pseudogen.align.cooccurrence import NULL_ID
 from pseudogen.align.ibm1 import UNSEEN_PROB, Bitext, IBMModel1, Progress
 from pseudogen.errors import PseudogenError
 
@@ -179,7 +179,8 @@ class HMMAligner:
         batches = make_batches([self.data.pairs_of(n) for n in range(len(self.data))], len(self.data.table))
         self.log_likelihoods = []
         for iteration in range(self.iterations):
-            lexical, jumps, log_likelihood = self.expected_counts(batches)
+            with single_threaded_blas():
+                lexical, jumps, log_likelihood = self.expected_counts(batches)
             self.prob = self.ibm1.maximize(self.data, lexical)
             self.jumps.estimate(jumps)
             self.log_likelihoods.append(log_likelihood)
@@ -214,39 +215,35 @@ class HMMAligner:
         return np.concatenate([prob[..., 1:], null], axis=-1)
 
     def probability(self, trg_word: str, src_word: str | None) -> float:
-        """t(trg_word | src_word) after HMM training; `None` is NULL."""
-        src_id = NULL_ID if src_word is None else self.data.src_vocab.ids.get(src_word, -1)
-        pair = self.data.table.find(np.array([src_id]), np.array([self.data.trg_vocab.ids.get(trg_word, -1)]))[0]
+        """t(trg_word | src_word) after HMM training; `None` is NULL, `UNSEEN_PROB` for a pair never seen."""
+        pair = self.data.table.find(*self.data.word_ids(src_word, trg_word))[0]
         return float(self.prob[pair]) if pair >= 0 else UNSEEN_PROB
 
-    def translation_table(self) -> dict[tuple[str | None, str], float]:
-        """Every co-occurring pair's t(f|e) as {(e, f): p}; e is None for NULL."""
-        src_words, trg_words = self.data.src_vocab.words, self.data.trg_vocab.words
-        return {
-            (src_words[s], trg_words[t]): float(p)
-            for s, t, p in zip(self.data.table.src_of, self.data.table.trg_of, self.prob)
-        }
+    def translation_table(self, min_prob: float = 0.0) -> dict[tuple[str | None, str], float]:
+        """t(f|e) of every co-occurring pair at least `min_prob`, as {(e, f): p}; e is None for NULL."""
+        return self.data.word_table(self.prob, min_prob)
 
     def align(self, src: Sequence[str], trg: Sequence[str]) -> Alignment:
         return self.align_all([(src, trg)])[0]
 
     def align_all(self, bitext: Bitext) -> list[Alignment]:
         """Viterbi alignments: each target word to one source word, or to NULL (left out)."""
-        grids = [self.pair_grid(src, trg) for src, trg in bitext]
+        grids = self.data.pair_grids(bitext)
         alignments = [Alignment() for _ in grids]
-        for batch in make_batches(grids, len(self.data.table)):
-            initial, transition = self.jumps.matrices(batch.source_length)
-            states = viterbi(initial, transition, self.emissions(batch), batch.lengths)
-            for row, n in enumerate(batch.members):
-                path = states[row, :batch.lengths[row]]
-                alignments[n] = Alignment((int(s), j) for j, s in enumerate(path) if s < batch.source_length)
+        with single_threaded_blas():
+            for batch in make_batches(grids, len(self.data.table)):
+                initial, transition = self.jumps.matrices(batch.source_length)
+                states = viterbi(initial, transition, self.emissions(batch), batch.lengths)
+                for row, n in enumerate(batch.members):
+                    path = states[row, :batch.lengths[row]]
+                    words = np.flatnonzero(path < batch.source_length)
+                    alignments[n] = Alignment(zip(path[words].tolist(), words.tolist()))
         return alignments
 
-    def pair_grid(self, src: Sequence[str], trg: Sequence[str]) -> np.ndarray:
-        """Pair numbers (J, I + 1) of a sentence pair's cells, NULL first; -1 for unseen pairs."""
-        src_ids = np.concatenate(([NULL_ID], self.data.src_vocab.encode(list(src))))
-        trg_ids = self.data.trg_vocab.encode(list(trg))
-        return self.data.table.find(src_ids[None, :], trg_ids[:, None])
+
+def single_threaded_blas():
+    """BLAS on one thread: the products here are small, and threads only spin (measured: 2x the CPU time)."""
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def fold_null(posterior: np.ndarray) -> np.ndarray:
@@ -278,7 +275,8 @@ def forward_backward(initial: np.ndarray, transition: np.ndarray, emission: np.n
     real = np.arange(steps)[None, :] < lengths[:, None]
     posterior = alpha * beta * real[:, :, None]
     ahead = emission[:, 1:] * beta[:, 1:] / scale[:, 1:, None] * real[:, 1:, None]
-    transitions = transition * np.einsum("bjs,bjt->st", alpha[:, :-1], ahead)
+    states = emission.shape[2]
+    transitions = transition * (alpha[:, :-1].reshape(-1, states).T @ ahead.reshape(-1, states))
     return posterior, transitions, scale
 
 

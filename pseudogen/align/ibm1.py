@@ -102,22 +102,16 @@ class IBMModel1:
 
     def probability(self, trg_word: str, src_word: str | None) -> float:
         """t(trg_word | src_word); `None` is NULL. `UNSEEN_PROB` for a pair never seen."""
-        src_id = NULL_ID if src_word is None else self.data.src_vocab.ids.get(src_word, -1)
-        trg_id = self.data.trg_vocab.ids.get(trg_word, -1)
-        return float(self.cell_probabilities(np.array([src_id]), np.array([trg_id]))[0])
+        return float(self.cell_probabilities(*self.data.word_ids(src_word, trg_word))[0])
 
     def cell_probabilities(self, src_ids: np.ndarray, trg_ids: np.ndarray) -> np.ndarray:
         """t(f|e) for id arrays broadcast against each other; unknown ids/pairs get `UNSEEN_PROB`."""
         pair = self.data.table.find(src_ids, trg_ids)
         return np.where(pair >= 0, self.prob[pair], UNSEEN_PROB)
 
-    def translation_table(self) -> dict[tuple[str | None, str], float]:
-        """Every co-occurring pair's t(f|e) as {(e, f): p}; e is None for NULL."""
-        src_words, trg_words = self.data.src_vocab.words, self.data.trg_vocab.words
-        return {
-            (src_words[s], trg_words[t]): float(p)
-            for s, t, p in zip(self.data.table.src_of, self.data.table.trg_of, self.prob)
-        }
+    def translation_table(self, min_prob: float = 0.0) -> dict[tuple[str | None, str], float]:
+        """t(f|e) of every co-occurring pair at least `min_prob`, as {(e, f): p}; e is None for NULL."""
+        return self.data.word_table(self.prob, min_prob)
 
     def align(self, src: Sequence[str], trg: Sequence[str]) -> Alignment:
         """The most probable source of every target word (ties go to the earlier source word)."""

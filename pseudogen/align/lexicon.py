@@ -30,7 +30,7 @@ from pseudogen.errors import PseudogenError
 
 HEADER = ("src", "trg", "p_trg_given_src", "p_src_given_trg")
 NULL_FIELD = "\\N"
-_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 Word = str | None
@@ -38,7 +38,7 @@ PairTable = Mapping[tuple[Word, Word], float]
 
 
 class DirectionalModel(Protocol):
-    def translation_table(self) -> dict[tuple[Word, str], float]: ...
+    def translation_table(self, min_prob: float = 0.0) -> dict[tuple[Word, str], float]: ...
 
 
 class Lexicon:
@@ -63,8 +63,8 @@ class Lexicon:
 
         Pairs below `min_prob` are dropped (GIZA++ prunes its t table likewise).
         """
-        trg_given_src = {(s, t): p for (s, t), p in forward.translation_table().items() if p >= min_prob}
-        src_given_trg = {(s, t): p for (t, s), p in backward.translation_table().items() if p >= min_prob}
+        trg_given_src = forward.translation_table(min_prob)
+        src_given_trg = {(s, t): p for (t, s), p in backward.translation_table(min_prob).items()}
         return cls(trg_given_src, src_given_trg)
 
     @classmethod
@@ -129,7 +129,7 @@ def _sort_key(pair: tuple[Word, Word]) -> tuple:
 def _escape(word: Word) -> str:
     if word is None:
         return NULL_FIELD
-    return "".join(_ESCAPES.get(char, char) for char in word)
+    return word.translate(_ESCAPES)
 
 
 def _unescape(field: str, place: str) -> Word:
