@@ -61,12 +61,19 @@ def align_command(corpus_dir, out_dir, split, model, symmetrization, iterations,
 
     from pseudogen.align.corpus import align_corpus, progress_steps
 
-    with tqdm(total=progress_steps(model, iterations, ibm1_iterations), file=sys.stderr, unit="step") as bar:
-        def progress(line: str) -> None:
-            bar.set_postfix_str(line, refresh=False)
-            bar.update()
+    bars = []  # opened at the first step, so that a bad corpus shows its error alone
 
+    def progress(line: str) -> None:
+        if not bars:
+            bars.append(tqdm(total=progress_steps(model, iterations, ibm1_iterations), file=sys.stderr, unit="step"))
+        bars[0].set_postfix_str(line, refresh=False)
+        bars[0].update()
+
+    try:
         summary = align_corpus(corpus_dir, out_dir, split=split, model=model, symmetrization=symmetrization,
                                iterations=iterations, ibm1_iterations=ibm1_iterations,
                                identical_prior=0.0 if no_identical_prior else identical_prior, progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
     click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}")

@@ -15,8 +15,9 @@ generates target words with no counterpart.
 
 Identical tokens: a code token copied into the description (an identifier, a
 literal) is the strongest evidence an aligner gets. `identical` marks the pairs
-whose two words are equal after lower-casing and stripping quotes, so that the
-models can give those pairs a prior (see `IBMModel1`).
+whose two words are equal after lower-casing and stripping the quotes and
+punctuation around them ("'utf-8'" and "utf-8."), so that the models can give
+those pairs a prior (see `IBMModel1`).
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 NULL_ID = 0
-_QUOTES = "'\"`"
+#: stripped from both ends before comparing: quotes, and the punctuation a sentence puts around a word
+_WRAPPING = "'\"`.,;:!?()[]{}"
 
 
 class Vocabulary:
@@ -54,8 +56,8 @@ class Vocabulary:
 
 
 def normalized_token(word: str) -> str:
-    """The form in which a code token and a word count as the same: no quotes, lower case."""
-    return word.strip(_QUOTES).lower()
+    """The form in which a code token and a word count as the same: unquoted, unpunctuated, lower case."""
+    return word.strip(_WRAPPING).lower()
 
 
 def identical_tokens(src_word: str | None, trg_word: str | None) -> bool:

@@ -114,16 +114,19 @@ class IBMModel1:
         return self.data.word_table(self.prob, min_prob)
 
     def align(self, src: Sequence[str], trg: Sequence[str]) -> Alignment:
-        """The most probable source of every target word (ties go to the earlier source word)."""
+        """The most probable source of every target word.
+
+        Ties go as in nltk: to the later source word, and to a word rather than NULL.
+        """
         src_ids = self.data.src_vocab.encode(list(src))
         trg_ids = self.data.trg_vocab.encode(list(trg))
         if len(src_ids) == 0 or len(trg_ids) == 0:
             return Alignment()
         grid = self.cell_probabilities(src_ids[None, :], trg_ids[:, None])
-        best = grid.argmax(axis=1)
+        best = len(src_ids) - 1 - grid[:, ::-1].argmax(axis=1)
         if self.null:
             null_prob = self.cell_probabilities(np.array([NULL_ID]), trg_ids)
-            keep = grid[np.arange(len(trg_ids)), best] > null_prob
+            keep = grid[np.arange(len(trg_ids)), best] >= null_prob
         else:
             keep = np.ones(len(trg_ids), dtype=bool)
         return Alignment((int(best[j]), j) for j in np.flatnonzero(keep))
