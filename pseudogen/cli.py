@@ -239,10 +239,13 @@ def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int,
 # --- alignment ---
 
 @main.command("align")
-@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=str))
+@click.argument("corpus_dir")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Directory for source.txt, target.txt, alignment.txt (Pharaoh) and lexicon.tsv.")
 @click.option("--split", default="train", show_default=True, help="Which split of the corpus to align.")
+@click.option("--language", default="python", show_default=True,
+              help="Programming language of the code (its frontend's tree leaves), or none for whitespace tokens.")
+@click.option("--lang", default="en", show_default=True, help="Language of the text: en, ja, or space for whitespace.")
 @click.option("--model", type=click.Choice(["ibm1", "hmm"]), default="hmm", show_default=True,
               help="Directional model, trained both ways.")
 @click.option("--symmetrize", "symmetrization", default="grow-diag-final-and", show_default=True,
@@ -255,8 +258,10 @@ def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int,
 @click.option("--identical-prior", default=1.0, show_default=True, type=click.FloatRange(min=0),
               help="Prior pseudo-count for pairs of identical tokens (a copied identifier).")
 @click.option("--no-identical-prior", is_flag=True, help="Turn the identical-token prior off (same as 0).")
-def align_command(corpus_dir, out_dir, split, model, symmetrization, iterations, ibm1_iterations,
-                  identical_prior, no_identical_prior):
+@click.option("--p0", default=0.2, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="HMM: the probability that a word comes from NULL (has no counterpart).")
+def align_command(corpus_dir, out_dir, split, language, lang, model, symmetrization, iterations, ibm1_iterations,
+                  identical_prior, no_identical_prior, p0):
     """Word-align a corpus split: code tokens to description words, both ways, symmetrised."""
     from tqdm import tqdm
 
@@ -271,10 +276,13 @@ def align_command(corpus_dir, out_dir, split, model, symmetrization, iterations,
         bars[0].update()
 
     try:
-        summary = align_corpus(corpus_dir, out_dir, split=split, model=model, symmetrization=symmetrization,
+        summary = align_corpus(corpus_dir, out_dir, split=split, language=language, lang=lang, model=model,
+                               symmetrization=symmetrization,
                                iterations=iterations, ibm1_iterations=ibm1_iterations,
-                               identical_prior=0.0 if no_identical_prior else identical_prior, progress=progress)
+                               identical_prior=0.0 if no_identical_prior else identical_prior, p0=p0,
+                               progress=progress)
     finally:
         for bar in bars:
             bar.close()
-    click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}")
+    unparsed = f"; {summary.unparsed} code lines did not parse and were split at whitespace" if summary.unparsed else ""
+    click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}{unparsed}")

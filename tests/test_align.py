@@ -73,7 +73,7 @@ def test_fit_does_not_mutate_its_input():
 
 
 def write_corpus(directory, pairs, split="train"):
-    directory.mkdir(exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{split}.code").write_text("".join(c + "\n" for c, _ in pairs), encoding="utf-8")
     (directory / f"{split}.anno").write_text("".join(a + "\n" for _, a in pairs), encoding="utf-8")
     return directory
@@ -86,11 +86,12 @@ def test_align_corpus_writes_the_four_files(tmp_path):
     source = (tmp_path / "out" / "source.txt").read_text(encoding="utf-8").splitlines()
     target = (tmp_path / "out" / "target.txt").read_text(encoding="utf-8").splitlines()
     alignments = read_alignments(tmp_path / "out" / "alignment.txt")
-    assert source[4] == "foo_bar = x" and target[4] == "substitute x for foo_bar."
+    assert source[4] == "= foo_bar x" and target[4] == "substitute x for foo_bar ."  # tree leaves, English tokens
     assert len(alignments) == len(CORPUS) and sum(len(a) for a in alignments) == summary.links
     for src, trg, alignment in zip(source, target, alignments):
         assert all(link.src < len(src.split()) and link.trg < len(trg.split()) for link in alignment)
-    assert (0, 3) in alignments[4]  # the copied identifier foo_bar
+    assert summary.unparsed == 0
+    assert (1, 3) in alignments[4]  # the copied identifier foo_bar
     assert (tmp_path / "out" / "lexicon.tsv").read_text(encoding="utf-8").startswith("src\ttrg\t")
 
 
@@ -109,23 +110,38 @@ def test_tokens_with_spaces_stay_one_token(tmp_path):
     assert (tmp_path / "s.txt").read_text(encoding="utf-8") == "print 'a\u2581b'\n"
 
 
+def test_unparsable_code_falls_back_to_whitespace(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", CORPUS + [("x = = (", "broken line .")])
+    summary = align_corpus(corpus, tmp_path / "out", iterations=1, ibm1_iterations=1)
+    assert summary.pairs == 7 and summary.unparsed == 1
+    assert (tmp_path / "out" / "source.txt").read_text().splitlines()[6] == "x = = ("
+
+
+def test_align_corpus_by_name(tmp_path, monkeypatch):
+    write_corpus(tmp_path / "data" / "toy", CORPUS)
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path / "data"))
+    assert align_corpus("toy", tmp_path / "out", model="ibm1", iterations=1).pairs == 6
+
+
 def test_cli_align(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", CORPUS, split="dev")
     result = CliRunner().invoke(main, ["align", str(corpus), "-o", str(tmp_path / "out"), "--split", "dev",
                                        "--model", "ibm1", "--symmetrize", "union", "--iterations", "2",
-                                       "--no-identical-prior"])
+                                       "--no-identical-prior", "--language", "none", "--lang", "space"])
     assert result.exit_code == 0, result.output
-    assert f"aligned 6 pairs" in result.output
+    assert "aligned 6 pairs" in result.output
+    assert (tmp_path / "out" / "source.txt").read_text().splitlines()[4] == "foo_bar = x"
     assert len(read_alignments(tmp_path / "out" / "alignment.txt")) == 6
 
 
 @pytest.mark.parametrize("args, message", [
     (["align", "{tmp}/missing", "-o", "{tmp}/out"], "no such corpus directory"),
+    (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--language", "cobol"], "no frontend for language 'cobol'"),
     (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--split", "test"], "test.code: no such file"),
 ])
 def test_cli_errors_are_one_line(tmp_path, args, message):
     write_corpus(tmp_path / "corpus", CORPUS)
     result = CliRunner().invoke(main, [a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 1
-    assert result.output.strip().startswith("error:") and message in result.output
+    assert result.output.strip().startswith("error:") and message in result.output, result.output
     assert "Traceback" not in result.output

@@ -39,6 +39,7 @@ from pseudogen.align.agreement import agreement, copied_token_recall  # noqa: E4
 from pseudogen.align.corpus import read_alignments, tokenized_bitext, write_alignments  # noqa: E402
 from pseudogen.align.symmetrize import symmetrize  # noqa: E402
 from pseudogen.corpus.parallel import read_split  # noqa: E402
+from pseudogen.text import join_tokens  # noqa: E402
 
 
 def corpus_dir(argument: str | None) -> Path:
@@ -108,8 +109,8 @@ def work_eflomal(bitext, config: dict, out: Path) -> dict:
     import eflomal
 
     src_file, trg_file = out / "src.txt", out / "trg.txt"
-    src_file.write_text("".join(" ".join(s) + "\n" for s, _ in bitext), encoding="utf-8")
-    trg_file.write_text("".join(" ".join(t) + "\n" for _, t in bitext), encoding="utf-8")
+    src_file.write_text("".join(join_tokens(s) + "\n" for s, _ in bitext), encoding="utf-8")
+    trg_file.write_text("".join(join_tokens(t) + "\n" for _, t in bitext), encoding="utf-8")
     aligner = eflomal.Aligner()
     with open(src_file, encoding="utf-8") as src, open(trg_file, encoding="utf-8") as trg:
         aligner.align(src, trg, links_filename_fwd=str(out / "forward.txt"),

@@ -8,17 +8,20 @@ fits a `SymmetricAligner`, and writes into the output directory:
     alignment.txt   the links of each pair, zero-based `src-trg` (Pharaoh format)
     lexicon.tsv     the models' word translation probabilities both ways (see lexicon.py)
 
-Line n of the three text files belongs to pair n. A token that itself holds
-whitespace (a string literal such as 'a b') is written with each whitespace
-character shown as U+2581 "▁", so that position k on the line is token k.
+Line n of the three text files belongs to pair n. Tokens are written as
+`pseudogen.text.join_tokens` writes them: a space inside a token (a string
+literal such as 'a b') shows as U+2581 "▁", so that position k on the line is
+token k (`split_tokens` reads them back).
 
-Tokenisation is `source_tokens` / `target_tokens` and nothing else: the one
-place to switch the source side to the Python frontend's tree leaves and the
-target side to the text tokenizer.
+Tokenisation is `Tokenization` and nothing else: the source side is the
+leaves of the programming-language frontend's tree (`language="python"`), the
+target side the natural-language tokenizer's tokens (`lang="en"`). A code line
+the frontend cannot parse falls back to its whitespace tokens (and is counted),
+so one bad line never stops the others; `language="none"` and `lang="space"`
+split both sides at whitespace.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -26,40 +29,62 @@ from typing import Callable, Iterable, Sequence
 from pseudogen.align import SymmetricAligner
 from pseudogen.align.alignment import Alignment
 from pseudogen.corpus.parallel import Pair, read_lines, read_split
+from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
+from pseudogen.text import join_tokens
 
-SPACE_MARK = "\u2581"
-_WHITESPACE = re.compile(r"\s")
+class Tokenization:
+    """How both sides of a pair become tokens: frontend leaves and text tokens."""
+
+    def __init__(self, language: str = "python", lang: str = "en"):
+        from pseudogen.syntax.frontends import get_frontend
+        from pseudogen.text import get_tokenizer
+
+        self.frontend = None if language == "none" else get_frontend(language)
+        self.tokenizer = get_tokenizer(lang)
+        self.unparsed = 0
+
+    def source_tokens(self, code: str) -> list[str]:
+        """The leaves of the code's tree; its whitespace tokens if it does not parse."""
+        if self.frontend is None:
+            return code.split()
+        try:
+            return self.frontend.parse(code).leaves()
+        except PseudogenError:
+            self.unparsed += 1
+            return code.split()
+
+    def target_tokens(self, text: str) -> list[str]:
+        return self.tokenizer.tokenize(text)
+
+    def bitext(self, pairs: Iterable[Pair]) -> list[tuple[list[str], list[str]]]:
+        return [(self.source_tokens(pair.code), self.target_tokens(pair.text)) for pair in pairs]
 
 
-def source_tokens(code: str) -> list[str]:
-    """The source side of a pair: the code's whitespace-separated tokens."""
-    return code.split()
-
-
-def target_tokens(text: str) -> list[str]:
-    """The target side of a pair: the description's whitespace-separated words."""
-    return text.split()
-
-
-def tokenized_bitext(pairs: Iterable[Pair]) -> list[tuple[list[str], list[str]]]:
-    return [(source_tokens(pair.code), target_tokens(pair.text)) for pair in pairs]
+def tokenized_bitext(pairs: Iterable[Pair], language: str = "python", lang: str = "en") -> list[tuple[list[str], list[str]]]:
+    return Tokenization(language, lang).bitext(pairs)
 
 
 @dataclass(frozen=True)
 class AlignSummary:
     pairs: int
     links: int
+    unparsed: int
     out_dir: Path
 
 
-def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", model: str = "hmm",
+def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", language: str = "python", lang: str = "en",
+                 model: str = "hmm",
                  symmetrization: str = "grow-diag-final-and", iterations: int = 5, ibm1_iterations: int = 5,
-                 identical_prior: float = 1.0, progress: Callable[[str], None] | None = None) -> AlignSummary:
-    """Align one split of a corpus and write the four files into `out_dir`."""
-    bitext = tokenized_bitext(read_split(Path(corpus_dir), split))
+                 identical_prior: float = 1.0, p0: float = 0.2,
+                 progress: Callable[[str], None] | None = None) -> AlignSummary:
+    """Align one split of a corpus and write the four files into `out_dir` (`p0` is the HMM's)."""
+    tokenization = Tokenization(language, lang)
+    bitext = tokenization.bitext(read_split(resolve_corpus(str(corpus_dir)), split))
+    hmm_options = {"p0": p0} if model == "hmm" else {}
     aligner = SymmetricAligner(model=model, symmetrization=symmetrization, iterations=iterations,
-                               ibm1_iterations=ibm1_iterations, identical_prior=identical_prior, progress=progress)
+                               ibm1_iterations=ibm1_iterations, identical_prior=identical_prior, progress=progress,
+                               **hmm_options)
     aligner.fit(bitext)
     alignments = aligner.align_all(bitext)
     out_dir = Path(out_dir)
@@ -73,7 +98,7 @@ def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", model: s
     aligner.lexicon().save(out_dir / "lexicon.tsv")
     if progress:
         progress(f"wrote {out_dir}")
-    return AlignSummary(len(bitext), sum(len(a) for a in alignments), out_dir)
+    return AlignSummary(len(bitext), sum(len(a) for a in alignments), tokenization.unparsed, out_dir)
 
 
 def progress_steps(model: str, iterations: int, ibm1_iterations: int) -> int:
@@ -85,7 +110,7 @@ def progress_steps(model: str, iterations: int, ibm1_iterations: int) -> int:
 def write_tokens(path: Path, sentences: Iterable[Sequence[str]]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for tokens in sentences:
-            out.write(" ".join(_visible(token) for token in tokens) + "\n")
+            out.write(join_tokens(list(tokens)) + "\n")
 
 
 def write_alignments(path: Path, alignments: Iterable[Alignment]) -> None:
@@ -98,7 +123,3 @@ def read_alignments(path: Path) -> list[Alignment]:
     """The alignments of a Pharaoh file, one per line; a bad link names its line."""
     path = Path(path)
     return [Alignment.from_pharaoh(line, f"{path}:{n}") for n, line in enumerate(read_lines(path), start=1)]
-
-
-def _visible(token: str) -> str:
-    return _WHITESPACE.sub(SPACE_MARK, token)

@@ -126,7 +126,8 @@ class IBMModel1:
         best = len(src_ids) - 1 - grid[:, ::-1].argmax(axis=1)
         if self.null:
             null_prob = self.cell_probabilities(np.array([NULL_ID]), trg_ids)
-            keep = grid[np.arange(len(trg_ids)), best] >= null_prob
+            best_prob = grid[np.arange(len(trg_ids)), best]
+            keep = (best_prob >= null_prob) & (best_prob > UNSEEN_PROB)  # never link on unseen pairs alone
         else:
             keep = np.ones(len(trg_ids), dtype=bool)
         return Alignment((int(best[j]), j) for j in np.flatnonzero(keep))
