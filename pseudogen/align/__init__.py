@@ -48,17 +48,19 @@ class SymmetricAligner:
     `iterations` are the model's own EM iterations (HMM for "hmm", IBM-1 for
     "ibm1"); `ibm1_iterations` those of the IBM-1 that starts the HMM.
     `identical_prior` is the pseudo-count given to pairs of identical tokens
-    (0 turns it off). `progress`, if given, is called with a line per iteration.
+    (0 turns it off; None leaves the model's default, `IDENTICAL_PRIOR`). `progress`, if given, is called with a line per iteration.
     """
 
     def __init__(self, model: str = "hmm", symmetrization: str = "grow-diag-final-and",
-                 iterations: int = 5, ibm1_iterations: int = 5, identical_prior: float = 1.0,
+                 iterations: int = 5, ibm1_iterations: int = 5, identical_prior: float | None = None,
                  progress=None, **model_options):
         if symmetrization not in METHODS:
             raise PseudogenError(f"unknown symmetrization {symmetrization!r}; expected one of {', '.join(METHODS)}")
         self.model = model
         self.symmetrization = symmetrization
-        options = dict(iterations=iterations, identical_prior=identical_prior, **model_options)
+        options = dict(iterations=iterations, **model_options)
+        if identical_prior is not None:
+            options["identical_prior"] = identical_prior
         if model == "hmm":
             options["ibm1_iterations"] = ibm1_iterations
         self.forward = get_aligner(model, progress=_tagged(progress, "source->target"), **options)

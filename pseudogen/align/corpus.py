@@ -28,6 +28,8 @@ from typing import Callable, Iterable, Sequence
 
 from pseudogen.align import SymmetricAligner
 from pseudogen.align.alignment import Alignment
+from pseudogen.align.cooccurrence import IDENTICAL_PRIOR
+from pseudogen.align.hmm import P0
 from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
@@ -76,7 +78,7 @@ class AlignSummary:
 def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", language: str = "python", lang: str = "en",
                  model: str = "hmm",
                  symmetrization: str = "grow-diag-final-and", iterations: int = 5, ibm1_iterations: int = 5,
-                 identical_prior: float = 1.0, p0: float = 0.2,
+                 identical_prior: float = IDENTICAL_PRIOR, p0: float = P0,
                  progress: Callable[[str], None] | None = None) -> AlignSummary:
     """Align one split of a corpus and write the four files into `out_dir` (`p0` is the HMM's)."""
     tokenization = Tokenization(language, lang)

@@ -44,6 +44,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from pseudogen.align.alignment import Alignment
+from pseudogen.align.cooccurrence import IDENTICAL_PRIOR
 from pseudogen.align.ibm1 import UNSEEN_PROB, Bitext, IBMModel1, Progress
 from pseudogen.errors import PseudogenError
 
@@ -51,12 +52,14 @@ from pseudogen.errors import PseudogenError
 BATCH_CELLS = 1 << 20
 #: Number of doubling buckets for jumps longer than `exact_jumps` (covers 7 * 2**10 words).
 FAR_BUCKETS = 10
+#: The default probability of NULL (Django: 0.4 agrees best with eflomal and between directions).
+P0 = 0.4
 
 
 class JumpTable:
     """The jump-width parameters c(d), bucketed, and the transition matrices they give."""
 
-    def __init__(self, exact_jumps: int = 7, p0: float = 0.2):
+    def __init__(self, exact_jumps: int = 7, p0: float = P0):
         self.exact = exact_jumps
         self.p0 = p0
         self.size = 2 * (exact_jumps + FAR_BUCKETS) + 1
@@ -162,8 +165,8 @@ class HMMAligner:
 
     name = "hmm"
 
-    def __init__(self, iterations: int = 5, ibm1_iterations: int = 5, p0: float = 0.2, learn_p0: bool = False,
-                 exact_jumps: int = 7, identical_prior: float = 1.0, progress: Progress | None = None):
+    def __init__(self, iterations: int = 5, ibm1_iterations: int = 5, p0: float = P0, learn_p0: bool = False,
+                 exact_jumps: int = 7, identical_prior: float = IDENTICAL_PRIOR, progress: Progress | None = None):
         if iterations < 0:
             raise PseudogenError(f"iterations must be 0 or more, not {iterations}")
         if not 0 < p0 < 1:

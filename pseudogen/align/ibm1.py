@@ -37,7 +37,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pseudogen.align.alignment import Alignment
-from pseudogen.align.cooccurrence import NULL_ID, EncodedBitext
+from pseudogen.align.cooccurrence import IDENTICAL_PRIOR, NULL_ID, EncodedBitext
 from pseudogen.errors import PseudogenError
 
 #: The probability of a pair never seen together in training (as nltk's MIN_PROB).
@@ -52,7 +52,7 @@ class IBMModel1:
 
     name = "ibm1"
 
-    def __init__(self, iterations: int = 5, null: bool = True, identical_prior: float = 1.0,
+    def __init__(self, iterations: int = 5, null: bool = True, identical_prior: float = IDENTICAL_PRIOR,
                  progress: Progress | None = None):
         if iterations < 0:
             raise PseudogenError(f"iterations must be 0 or more, not {iterations}")
