@@ -110,6 +110,21 @@ def test_hmm_learns_the_lexicon_and_likelihood_grows():
     assert all(b >= a - 1e-6 for a, b in zip(steps, steps[1:]))
 
 
+def test_learned_p0_follows_the_null_words():
+    # every target sentence ends in "." that no source word explains
+    bitext = [(src, trg + ["."]) for src, trg in MONOTONE]
+    hmm = HMMAligner(iterations=4, ibm1_iterations=3, p0=0.5, learn_p0=True).fit(bitext)
+    assert 0.01 <= hmm.jumps.p0 < 0.5
+    fixed = HMMAligner(iterations=4, ibm1_iterations=3, p0=0.5).fit(bitext)
+    assert fixed.jumps.p0 == 0.5
+
+
+def test_refitting_starts_afresh():
+    hmm = HMMAligner(iterations=2, ibm1_iterations=2)
+    first = hmm.fit(MONOTONE).jumps.weights.copy()
+    assert (hmm.fit(MONOTONE).jumps.weights == first).all()
+
+
 def test_unknown_words_and_empty_sides():
     hmm = HMMAligner(iterations=2, ibm1_iterations=2).fit(MONOTONE)
     empty_src, empty_trg, unknown = hmm.align_all([([], ["x"]), (["a"], []), (["a", "q"], ["x", "v"])])

@@ -17,8 +17,9 @@ starve the estimate and a far jump is not over-counted.
 
 NULL uses the 2I-state trick of Och & Ney 2003 (section 3.1): state i + I is
 "NULL, having last been at source position i". Entering it has probability p0
-(fixed, an option); leaving it jumps as if from position i. So the NULL word
-does not break the chain of jump widths.
+(fixed, an option, or learned as the expected share of words that NULL
+generates); leaving it jumps as if from position i. So the NULL word does not
+break the chain of jump widths.
 
 Training is EM with the forward-backward algorithm (Rabiner 1989), scaled per
 position. Sentence pairs with the same source length I share their transition
@@ -173,8 +174,8 @@ class HMMAligner:
             raise PseudogenError(f"p0 (the NULL probability) must be between 0 and 1, not {p0}")
         self.iterations = iterations
         self.ibm1 = IBMModel1(ibm1_iterations, null=True, identical_prior=identical_prior, progress=progress)
+        self.exact_jumps, self.p0, self.learn_p0 = exact_jumps, p0, learn_p0
         self.jumps = JumpTable(exact_jumps, p0)
-        self.learn_p0 = learn_p0
         self.progress = progress
         self.log_likelihoods: list[float] = []
 
@@ -182,6 +183,7 @@ class HMMAligner:
         """IBM Model 1 for t(f|e), then HMM EM for t and the jumps; returns self."""
         self.ibm1.fit(bitext)
         self.data, self.prob = self.ibm1.data, self.ibm1.prob
+        self.jumps = JumpTable(self.exact_jumps, self.p0)
         batches = make_batches([self.data.pairs_of(n) for n in range(len(self.data))], len(self.data.table))
         self.log_likelihoods = []
         for iteration in range(self.iterations):
