@@ -257,7 +257,7 @@ def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int,
               help="EM iterations of the model (HMM, or IBM-1 with --model ibm1).")
 @click.option("--ibm1-iterations", default=5, show_default=True, type=click.IntRange(min=0),
               help="EM iterations of the IBM-1 that starts the HMM.")
-@click.option("--identical-prior", default=10.0, show_default=True, type=click.FloatRange(min=0),
+@click.option("--identical-prior", default=30.0, show_default=True, type=click.FloatRange(min=0),
               help="Prior pseudo-count for pairs of identical tokens (a copied identifier).")
 @click.option("--no-identical-prior", is_flag=True, help="Turn the identical-token prior off (same as 0).")
 @click.option("--p0", default=0.4, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),

@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=16000)
     parser.add_argument("--nltk-pairs", type=int, default=16000, help="0 skips nltk")
     parser.add_argument("--iterations", type=int, default=5)
-    parser.add_argument("--priors", default="0,1,4", help="identical-token prior values to compare")
+    parser.add_argument("--priors", default="0,10,30,100", help="identical-token prior values to compare")
     parser.add_argument("--eflomal-python", help="a Python that can import eflomal")
     parser.add_argument("--worker", nargs=4, metavar=("KIND", "CONFIG", "OUT", "CORPUS"), help=argparse.SUPPRESS)
     args = parser.parse_args()

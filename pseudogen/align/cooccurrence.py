@@ -27,7 +27,7 @@ import numpy as np
 
 NULL_ID = 0
 #: The default pseudo-count for pairs of identical tokens (tools/bench_align.py measures 0 to 100).
-IDENTICAL_PRIOR = 10.0
+IDENTICAL_PRIOR = 30.0
 #: stripped from both ends before comparing: quotes, and the punctuation a sentence puts around a word
 _WRAPPING = "'\"`.,;:!?()[]{}"
 

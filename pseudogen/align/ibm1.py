@@ -16,8 +16,8 @@ pairs at once (see `EncodedBitext`): the E-step is a gather of t and one
 
 Identical tokens (an identifier copied from code into its description) get a
 prior: t starts `1 + identical_prior` times higher for those pairs, and every
-M-step adds `identical_prior` pseudo-counts to them (a Dirichlet prior, as in
-the MAP estimation of Mermer & Saraclar 2011, here only on the diagonal).
+M-step adds `identical_prior` pseudo-counts to them: MAP estimation under a
+Dirichlet prior whose extra mass sits on the identical pairs only.
 `identical_prior=0` is plain maximum likelihood, as in the textbook and nltk.
 
 Notations: e = source (code tokens, tree leaves), f = target (the words of the
@@ -28,7 +28,6 @@ References:
   Brown, Della Pietra, Della Pietra, Mercer 1993. The Mathematics of Statistical
   Machine Translation: Parameter Estimation. Computational Linguistics 19(2).
   Koehn 2010. Statistical Machine Translation, ch. 4.2 (the das Haus example).
-  Mermer & Saraclar 2011. Bayesian Word Alignment for Statistical Machine Translation. ACL.
 """
 from __future__ import annotations
 
