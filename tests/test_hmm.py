@@ -67,7 +67,8 @@ def test_padding_changes_nothing():
     assert np.array_equal(paths[1, :3], viterbi(initial, transition, emission[1:, :3], lengths[1:])[0])
 
 
-@pytest.mark.parametrize("jump, bucket_offset", [(0, 0), (1, 1), (-7, -7), (8, 8), (14, 8), (15, 9), (-28, -9), (10**6, 17)])
+@pytest.mark.parametrize("jump, bucket_offset",
+                         [(0, 0), (1, 1), (-7, -7), (8, 8), (14, 8), (15, 9), (-28, -9), (10**6, 17)])
 def test_jump_buckets(jump, bucket_offset):
     table = JumpTable(exact_jumps=7)
     assert table.bucket(np.array([jump]))[0] == table.size // 2 + bucket_offset

@@ -48,7 +48,9 @@ class SymmetricAligner:
     `iterations` are the model's own EM iterations (HMM for "hmm", IBM-1 for
     "ibm1"); `ibm1_iterations` those of the IBM-1 that starts the HMM.
     `identical_prior` is the pseudo-count given to pairs of identical tokens
-    (0 turns it off; None leaves the model's default, `IDENTICAL_PRIOR`). `progress`, if given, is called with a line per iteration.
+    (0 turns it off; None leaves the model's default, `IDENTICAL_PRIOR`).
+    `progress`, if given, is called with a line per EM iteration. Other
+    options (`p0`, `learn_p0`, `exact_jumps` for the HMM) go to both models.
     """
 
     def __init__(self, model: str = "hmm", symmetrization: str = "grow-diag-final-and",

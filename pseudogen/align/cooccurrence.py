@@ -173,12 +173,17 @@ class EncodedBitext:
         src_id = NULL_ID if src_word is None else self.src_vocab.ids.get(src_word, -1)
         return np.array([src_id]), np.array([self.trg_vocab.ids.get(trg_word, -1)])
 
-    def pair_grids(self, bitext: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
-        """Pair numbers (J, I [+1]) of the cells of new sentence pairs; -1 where a pair is unseen."""
+    def pair_cells(self, bitext: Sequence[tuple[Sequence[str], Sequence[str]]]):
+        """Pair numbers of all cells of new sentence pairs, flat (-1 where a pair is unseen),
+        with each pair's row (target) and column (source [+ NULL]) counts."""
         src = [self.src_vocab.encode(list(s)) for s, _ in bitext]
         trg = [self.trg_vocab.encode(list(t)) for _, t in bitext]
         src_of_cell, trg_of_cell, rows, columns = grid_cells(src, trg, self.null)
-        pairs = self.table.find(src_of_cell, trg_of_cell)
+        return self.table.find(src_of_cell, trg_of_cell), rows, columns
+
+    def pair_grids(self, bitext: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
+        """Pair numbers (J, I [+1]) of the cells of new sentence pairs; -1 where a pair is unseen."""
+        pairs, rows, columns = self.pair_cells(bitext)
         starts = np.cumsum(rows * columns)[:-1]
         return [cells.reshape(r, c) for cells, r, c in zip(np.split(pairs, starts), rows, columns)]
 

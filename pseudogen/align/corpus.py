@@ -63,7 +63,8 @@ class Tokenization:
         return [(self.source_tokens(pair.code), self.target_tokens(pair.text)) for pair in pairs]
 
 
-def tokenized_bitext(pairs: Iterable[Pair], language: str = "python", lang: str = "en") -> list[tuple[list[str], list[str]]]:
+def tokenized_bitext(pairs: Iterable[Pair], language: str = "python",
+                     lang: str = "en") -> list[tuple[list[str], list[str]]]:
     return Tokenization(language, lang).bitext(pairs)
 
 

@@ -113,23 +113,43 @@ class IBMModel1:
         return self.data.word_table(self.prob, min_prob)
 
     def align(self, src: Sequence[str], trg: Sequence[str]) -> Alignment:
-        """The most probable source of every target word.
-
-        Ties go as in nltk: to the later source word, and to a word rather than NULL.
-        """
-        src_ids = self.data.src_vocab.encode(list(src))
-        trg_ids = self.data.trg_vocab.encode(list(trg))
-        if len(src_ids) == 0 or len(trg_ids) == 0:
-            return Alignment()
-        grid = self.cell_probabilities(src_ids[None, :], trg_ids[:, None])
-        best = len(src_ids) - 1 - grid[:, ::-1].argmax(axis=1)
-        if self.null:
-            null_prob = self.cell_probabilities(np.array([NULL_ID]), trg_ids)
-            best_prob = grid[np.arange(len(trg_ids)), best]
-            keep = (best_prob >= null_prob) & (best_prob > UNSEEN_PROB)  # never link on unseen pairs alone
-        else:
-            keep = np.ones(len(trg_ids), dtype=bool)
-        return Alignment((int(best[j]), j) for j in np.flatnonzero(keep))
+        return self.align_all([(src, trg)])[0]
 
     def align_all(self, bitext: Bitext) -> list[Alignment]:
-        return [self.align(src, trg) for src, trg in bitext]
+        """The most probable source of every target word, for all pairs at once.
+
+        Ties go as in nltk: to the later source word, and to a word rather than
+        NULL; a target word is never linked on unseen pairs alone.
+        """
+        pairs, rows, columns = self.data.pair_cells(bitext)
+        prob = np.where(pairs >= 0, self.prob[pairs] if len(self.prob) else 0.0, UNSEEN_PROB)
+        width = np.repeat(columns, rows)  # per target word (grid row): the number of its cells
+        row_of_cell = np.repeat(np.arange(len(width)), width)
+        column = np.arange(len(prob)) - (np.cumsum(width) - width)[row_of_cell]
+        real = column >= self.null
+        best_prob = _row_max(np.where(real, prob, -1.0), row_of_cell, len(width))
+        is_best = real & (prob == best_prob[row_of_cell])
+        best_column = _row_max(np.where(is_best, column, -1), row_of_cell, len(width))
+        keep = best_prob > UNSEEN_PROB
+        if self.null:
+            null_prob = np.full(len(width), np.inf)
+            null_prob[row_of_cell[column == 0]] = prob[column == 0]
+            keep &= best_prob >= null_prob
+        return _alignments(rows, np.flatnonzero(keep), best_column[keep] - self.null)
+
+
+def _row_max(values: np.ndarray, row_of_cell: np.ndarray, n_rows: int) -> np.ndarray:
+    """The largest value in each row (-inf for a row with no cells)."""
+    best = np.full(n_rows, -np.inf)
+    np.maximum.at(best, row_of_cell, values)
+    return best
+
+
+def _alignments(rows: np.ndarray, linked_rows: np.ndarray, sources: np.ndarray) -> list[Alignment]:
+    """Per sentence pair, the links (source, target) of its linked rows (global row numbers)."""
+    first_row = np.cumsum(rows) - rows
+    bounds = np.searchsorted(linked_rows, np.cumsum(rows))
+    starts = np.concatenate(([0], bounds[:-1]))
+    targets = (linked_rows - np.repeat(first_row, np.diff(np.concatenate(([0], bounds))))).tolist()
+    sources = sources.tolist()
+    return [Alignment(zip(sources[a:b], targets[a:b])) for a, b in zip(starts, bounds)]

@@ -110,7 +110,8 @@ class Lexicon:
         return cls(trg_given_src, src_given_trg)
 
 
-def _linked_pairs(src: Sequence[str], trg: Sequence[str], alignment: Alignment, place: str) -> Iterable[tuple[Word, Word]]:
+def _linked_pairs(src: Sequence[str], trg: Sequence[str], alignment: Alignment,
+                  place: str) -> Iterable[tuple[Word, Word]]:
     for link in alignment:
         if not (0 <= link.src < len(src) and 0 <= link.trg < len(trg)):
             raise PseudogenError(f"link {link.src}-{link.trg} is outside the sentence pair "
