@@ -145,3 +145,11 @@ def test_cli_errors_are_one_line(tmp_path, args, message):
     assert result.exit_code == 1
     assert result.output.strip().startswith("error:") and message in result.output, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("model", ["ibm1", "hmm"])
+@pytest.mark.parametrize("bitext", [[([], [])], [(["a"], [])], [([], ["b"])], [(["a"], ["b"]), ([], [])]])
+def test_degenerate_bitexts(model, bitext):
+    alignments = SymmetricAligner(model=model).fit(bitext).align_all(bitext)
+    assert alignments[0] == (Alignment([(0, 0)]) if bitext[0] == (["a"], ["b"]) else Alignment())

@@ -96,8 +96,9 @@ class IBMModel1:
     def maximize(self, data: EncodedBitext, counts: np.ndarray) -> np.ndarray:
         """M-step: t(f|e) = c(f, e) / c(e), with the identical-token pseudo-counts added."""
         counts = counts + self.identical_prior * data.table.identical
-        src_total = np.bincount(data.table.src_of, weights=counts, minlength=len(data.src_vocab))
-        return counts / src_total[data.table.src_of]
+        src_total = np.bincount(data.table.src_of, weights=counts, minlength=len(data.src_vocab))[data.table.src_of]
+        # a source word with no counts at all (only in pairs the HMM skips: no source words) keeps t = 0
+        return np.divide(counts, src_total, out=np.zeros_like(counts), where=src_total > 0)
 
     def probability(self, trg_word: str, src_word: str | None) -> float:
         """t(trg_word | src_word); `None` is NULL. `UNSEEN_PROB` for a pair never seen."""
