@@ -11,6 +11,7 @@ from pseudogen.align.hmm import HMMAligner
 from pseudogen.align.ibm1 import IBMModel1
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
+from pseudogen.syntax.tree import Tree
 
 LEXICON = {"a": "x", "b": "y", "c": "z", "d": "w"}
 BITEXT = [([s], [LEXICON[s]]) for s in "abcd"] + [
@@ -93,6 +94,8 @@ def test_align_corpus_writes_the_four_files(tmp_path):
     assert summary.unparsed == 0
     assert (1, 3) in alignments[4]  # the copied identifier foo_bar
     assert (tmp_path / "out" / "lexicon.tsv").read_text(encoding="utf-8").startswith("src\ttrg\t")
+    trees = (tmp_path / "out" / "trees.txt").read_text(encoding="utf-8").splitlines()
+    assert [" ".join(Tree.from_sexpr(t).leaves()) for t in trees] == source
 
 
 def test_pharaoh_files(tmp_path):
@@ -115,6 +118,7 @@ def test_unparsable_code_falls_back_to_whitespace(tmp_path):
     summary = align_corpus(corpus, tmp_path / "out", iterations=1, ibm1_iterations=1)
     assert summary.pairs == 7 and summary.unparsed == 1
     assert (tmp_path / "out" / "source.txt").read_text().splitlines()[6] == "x = = ("
+    assert (tmp_path / "out" / "trees.txt").read_text().splitlines()[6] == ""  # extract skips it
 
 
 def test_align_corpus_by_name(tmp_path, monkeypatch):
@@ -131,6 +135,7 @@ def test_cli_align(tmp_path):
     assert result.exit_code == 0, result.output
     assert "aligned 6 pairs" in result.output
     assert (tmp_path / "out" / "source.txt").read_text().splitlines()[4] == "foo_bar = x"
+    assert not (tmp_path / "out" / "trees.txt").exists()
     assert len(read_alignments(tmp_path / "out" / "alignment.txt")) == 6
 
 
