@@ -97,6 +97,15 @@ def test_identical_means_same_up_to_case_and_quotes():
     assert model.probability("hello", "'Hello'") == pytest.approx(4 * model.probability("y", "'Hello'"))
 
 
+@pytest.mark.parametrize("src, trg, identical", [
+    ("get", "params.get", True), ("params.get", "params", True), ("params.get", "PARAMS.GET.", True),
+    ("django.conf", "django.core", False), ("get", "gets", False), (".", ".", False),
+])
+def test_which_tokens_count_as_identical(src, trg, identical):
+    model = IBMModel1(0, identical_prior=1.0).fit([([src, "other"], [trg, "word"])])
+    assert (model.probability(trg, src) == 2 * model.probability("word", src)) is identical
+
+
 def test_fit_does_not_mutate_its_input():
     bitext = [(list(src), list(trg)) for src, trg in HAUS]
     before = copy.deepcopy(bitext)

@@ -16,7 +16,8 @@ generates target words with no counterpart.
 Identical tokens: a code token copied into the description (an identifier, a
 literal) is the strongest evidence an aligner gets. `identical` marks the pairs
 whose two words are equal after lower-casing and stripping the quotes and
-punctuation around them ("'utf-8'" and "utf-8."), so that the models can give
+punctuation around them ("'utf-8'" and "utf-8."), or where one is a part of
+the other, a dotted name ("get" and "params.get"), so that the models can give
 those pairs a prior (see `IBMModel1`).
 """
 from __future__ import annotations
@@ -55,6 +56,11 @@ class Vocabulary:
         if grow:
             return np.fromiter((self.add(w) for w in sentence), dtype=np.int64, count=len(sentence))
         return np.fromiter((self.ids.get(w, -1) for w in sentence), dtype=np.int64, count=len(sentence))
+
+
+def _dotted_parts(form: str) -> list[str]:
+    """The parts of a dotted name ("params.get": params, get); none for other tokens."""
+    return [part for part in form.split(".") if part] if "." in form else []
 
 
 def normalized_token(word: str) -> str:
@@ -108,17 +114,29 @@ class Cooccurrence:
 
 
 def _identical_mask(src_of, trg_of, src_vocab: Vocabulary, trg_vocab: Vocabulary) -> np.ndarray:
-    """Per pair: are the two words the same token? Found per distinct word, not per pair."""
+    """Per pair: are the two words the same token? Found per distinct word, not per pair.
+
+    A dotted name also counts as identical to each of its parts ("params" and
+    "params.get"), on either side: the frontend splits `params.get` into
+    leaves, while the English tokenizer keeps it one word.
+    """
     trg_ids_of_form: dict[str, list[int]] = {}
+    trg_ids_of_part: dict[str, list[int]] = {}
     for word_id, word in enumerate(trg_vocab.words):
-        if word is not None and normalized_token(word):
-            trg_ids_of_form.setdefault(normalized_token(word), []).append(word_id)
-    twins = [
-        (src_id, trg_id)
-        for src_id, word in enumerate(src_vocab.words)
-        if word is not None
-        for trg_id in trg_ids_of_form.get(normalized_token(word), ())
-    ]
+        form = normalized_token(word) if word is not None else ""
+        if form:
+            trg_ids_of_form.setdefault(form, []).append(word_id)
+            for part in _dotted_parts(form):
+                trg_ids_of_part.setdefault(part, []).append(word_id)
+    twins = set()
+    for src_id, word in enumerate(src_vocab.words):
+        form = normalized_token(word) if word is not None else ""
+        if not form:
+            continue
+        twins.update((src_id, trg_id) for trg_id in trg_ids_of_form.get(form, ()))
+        twins.update((src_id, trg_id) for trg_id in trg_ids_of_part.get(form, ()))
+        for part in _dotted_parts(form):
+            twins.update((src_id, trg_id) for trg_id in trg_ids_of_form.get(part, ()))
     if not twins:
         return np.zeros(len(src_of), dtype=bool)
     width = max(len(trg_vocab), 1)
