@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pseudogen import __version__
 from pseudogen.config import TrainConfig
 from pseudogen.corpus.parallel import has_split, read_lines
 from pseudogen.errors import PseudogenError
