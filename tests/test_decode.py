@@ -11,7 +11,7 @@ from pseudogen.lm.kenlm_model import LanguageModel
 from pseudogen.ruletable.rule import Rule, Var
 from pseudogen.syntax.tree import Tree
 
-WEIGHTS = {"lm": 0.5, "egfp": 0.3, "p": -0.2, "w": 0.1, "unk": -1.0, "lmunk": -0.5}
+WEIGHTS = {"lm": 2.0, "egfp": 0.3, "p": -0.2, "w": 0.1, "unk": -1.0, "lmunk": -0.5}
 
 
 @pytest.fixture(scope="module", params=["bigram", "trigram"])
@@ -75,10 +75,10 @@ def test_missing_lm_file_is_a_clear_error(tmp_path):
 
 # -- cube pruning vs exhaustive search --------------------------------------------
 TREE = Tree.from_sexpr("(If (HEAD if) (Compare (Name x) (Gt >) (Num 5)) (Colon :))")
-VOCAB = ["if", "x", "is", "greater", "than", "5", "a", "b", "c", "zzz"]
+VOCAB = {2: ["if", "x", "is", "greater", "than", "5", "zzz"], 3: ["a", "b", "c", "zzz"]}
 
 
-def _random_grammar(rng: random.Random) -> MemoryGrammar:
+def _random_grammar(rng: random.Random, order: int = 2) -> MemoryGrammar:
     """Several rules at every node, some composed, with random target sides and features."""
     lhs_options = [
         ('If ( HEAD ( "if" ) x0:Compare Colon ( ":" ) )', 1),
@@ -93,10 +93,10 @@ def _random_grammar(rng: random.Random) -> MemoryGrammar:
     ]
     rules = []
     for source, arity in lhs_options:
-        for _ in range(rng.randint(1, 3)):
-            target = [rng.choice(VOCAB) for _ in range(rng.randint(0, 2))] + list(range(arity))
+        for _ in range(rng.randint(1, 4)):
+            target = [rng.choice(VOCAB[order]) for _ in range(rng.randint(0, 2))] + list(range(arity))
             rng.shuffle(target)
-            features = {"egfp": rng.uniform(-3, 0), "p": 1.0, "w": float(sum(isinstance(t, str) for t in target))}
+            features = {"egfp": rng.uniform(-1, 0), "p": 1.0, "w": float(sum(isinstance(t, str) for t in target))}
             rules.append(ScoredRule(Rule.parse(source, " ".join(_target_token(t) for t in target)), features))
     return MemoryGrammar(rules)
 
@@ -125,7 +125,7 @@ def _exhaustive_scores(graph, lm, weights):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_unlimited_cube_pruning_finds_the_exact_best(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed)), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
     exhaustive = _exhaustive_scores(graph, lm, WEIGHTS)
     forest = cube_prune(graph, lm, WEIGHTS, NO_LIMIT)
     assert forest.goal.score == pytest.approx(exhaustive[0][0], abs=1e-5)
@@ -142,7 +142,7 @@ def test_without_lm_a_pop_limit_of_one_is_exact(seed):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_small_pop_limit_never_beats_exact_search(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed)), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
     exact = cube_prune(graph, lm, WEIGHTS, NO_LIMIT).goal.score
     assert cube_prune(graph, lm, WEIGHTS, pop_limit=2).goal.score <= exact + 1e-9
 
@@ -150,7 +150,7 @@ def test_small_pop_limit_never_beats_exact_search(lm, seed):
 # -- k-best ----------------------------------------------------------------------
 @pytest.mark.parametrize("seed", range(8))
 def test_kbest_over_the_exact_forest_lists_every_derivation_in_order(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed)), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
     expected = [score for score, _ in _exhaustive_scores(graph, lm, WEIGHTS)]
     found = [score for score, _ in KBest(cube_prune(graph, lm, WEIGHTS, NO_LIMIT)).derivations()]
     assert found == pytest.approx(expected, abs=1e-5)
@@ -158,7 +158,7 @@ def test_kbest_over_the_exact_forest_lists_every_derivation_in_order(lm, seed):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_nbest_is_sorted_distinct_and_scores_are_weights_times_features(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed)), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
     nbest = KBest(cube_prune(graph, lm, WEIGHTS, pop_limit=5)).distinct(10)
     scores = [score for score, _ in nbest]
     strings = [tuple(d.words()) for _, d in nbest]
