@@ -112,7 +112,7 @@ class Translator:
     def nbest_tree(self, tree: Tree, n: int) -> list[Translation]:
         """The n best distinct output strings, best first, each with features and score."""
         lm = self.lm
-        graph = build_hypergraph(tree, self.grammar, self.weights, lm.is_unknown if lm is not None else None)
+        graph = build_hypergraph(tree, self.grammar, self.weights, lm)
         forest = cube_prune(graph, lm, self.weights, self.pop_limit)
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
         return [self._translation(derivation) for _, derivation in found]

@@ -125,7 +125,7 @@ def _exhaustive_scores(graph, lm, weights):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_unlimited_cube_pruning_finds_the_exact_best(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
     exhaustive = _exhaustive_scores(graph, lm, WEIGHTS)
     forest = cube_prune(graph, lm, WEIGHTS, NO_LIMIT)
     assert forest.goal.score == pytest.approx(exhaustive[0][0], abs=1e-5)
@@ -142,7 +142,7 @@ def test_without_lm_a_pop_limit_of_one_is_exact(seed):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_small_pop_limit_never_beats_exact_search(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
     exact = cube_prune(graph, lm, WEIGHTS, NO_LIMIT).goal.score
     assert cube_prune(graph, lm, WEIGHTS, pop_limit=2).goal.score <= exact + 1e-9
 
@@ -150,7 +150,7 @@ def test_small_pop_limit_never_beats_exact_search(lm, seed):
 # -- k-best ----------------------------------------------------------------------
 @pytest.mark.parametrize("seed", range(8))
 def test_kbest_over_the_exact_forest_lists_every_derivation_in_order(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
     expected = [score for score, _ in _exhaustive_scores(graph, lm, WEIGHTS)]
     found = [score for score, _ in KBest(cube_prune(graph, lm, WEIGHTS, NO_LIMIT)).derivations()]
     assert found == pytest.approx(expected, abs=1e-5)
@@ -158,7 +158,7 @@ def test_kbest_over_the_exact_forest_lists_every_derivation_in_order(lm, seed):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_nbest_is_sorted_distinct_and_scores_are_weights_times_features(lm, seed):
-    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm.is_unknown)
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
     nbest = KBest(cube_prune(graph, lm, WEIGHTS, pop_limit=5)).distinct(10)
     scores = [score for score, _ in nbest]
     strings = [tuple(d.words()) for _, d in nbest]
@@ -174,7 +174,7 @@ def test_nbest_is_sorted_distinct_and_scores_are_weights_times_features(lm, seed
 def test_unmatched_nodes_pass_through_and_keep_identifiers(bigram):
     tree = Tree.from_sexpr("(Assign (Name new_value) (Eq =) (Call (Name f) (Name \"'a b'\")))")
     grammar = MemoryGrammar.from_lines(['Eq ( "=" ) ||| "is" ||| p=1 w=1'])
-    graph = build_hypergraph(tree, grammar, WEIGHTS, bigram.is_unknown)
+    graph = build_hypergraph(tree, grammar, WEIGHTS, bigram)
     forest = cube_prune(graph, bigram, WEIGHTS, 50)
     derivation = KBest(forest).distinct(1)[0][1]
     assert derivation.words() == ["new_value", "is", "f", "'a b'"]
@@ -204,7 +204,7 @@ def test_explain_gives_spans_rules_and_sources(bigram):
             'Compare ( x0:Name Gt ( ">" ) x1:Num ) ||| x0 "is" "greater" "than" x1 ||| p=1',
         ]
     )
-    graph = build_hypergraph(TREE, grammar, WEIGHTS, bigram.is_unknown)
+    graph = build_hypergraph(TREE, grammar, WEIGHTS, bigram)
     derivation = KBest(cube_prune(graph, bigram, WEIGHTS, 50)).distinct(1)[0][1]
     steps = derivation.explain()
     assert derivation.words() == "if x is greater than 5".split()

@@ -1,17 +1,22 @@
 """Cube pruning: intersect the translation hypergraph with an n-gram LM.
 
 Huang & Chiang 2007, "Forest rescoring: faster decoding with integrated language
-models", sec. 4 (after Chiang 2007 sec. 5.3). Nodes are visited bottom-up. At a
-node, each hyperedge e with tails t1..tk spans a k-dimensional grid whose axis i
-is t_i's list of hypotheses, best first; a grid point (e, j1..jk) combines the
-rule's target side with the j_i-th hypothesis of each tail. Its score is
+models", sec. 4 and Chiang 2007, "Hierarchical phrase-based translation", sec. 5.3.3). Nodes are
+visited bottom-up. At a node, the hyperedges that share their tails t1..tk
+(rules with the same left-hand side binding) form one cube: axis 0 is the list
+of those rules, best first by their score plus the LM estimate of their own words, and axis i is t_i's list of hypotheses, best
+first. A grid point (r, j1..jk) combines rule r's target side with the j_i-th
+hypothesis of each tail. Its score is
 
     weights . rule features  +  sum of the tails' scores  +  w_lm * LM delta
 
 where the LM delta scores the n-grams that the combination creates
-(`LanguageModel.fragment`). A priority queue starts with each edge's corner
-(0..0); popping a point makes it a hypothesis of the node and pushes its k
+(`LanguageModel.fragment`). A priority queue starts with each cube's corner
+(0, 0..0); popping a point makes it a hypothesis of the node and pushes its
 neighbours (one rank further along one axis), each grid point at most once.
+Only the corners and the neighbours of popped points are ever scored, so the
+work per node is about pop_limit * (k + 1) LM combinations however many rules
+match there.
 Popping stops after `pop_limit` pops per node.
 
 Hypotheses with the same LM fragment key (first and last n-1 words) are
@@ -99,44 +104,64 @@ def cube_prune(
     lm: LanguageModel | None,
     weights: Mapping[str, float],
     pop_limit: float = NO_LIMIT,
+    group_rules: bool = True,
 ) -> Forest:
     """Search `graph` bottom-up; the goal item's best derivation is the 1-best translation."""
     combiner = _Combiner(lm, weights.get("lm", 0.0))
     items: dict[int, list[Item]] = {}
     pops = 0
     for node in graph.bottom_up():
-        items[node], node_pops = _prune_node(node, graph.edges[node], items, combiner, pop_limit)
+        cubes = _cubes(graph.edges[node], group_rules)
+        items[node], node_pops = _prune_node(node, cubes, items, combiner, pop_limit)
         pops += node_pops
     return Forest(graph, _goal(items[graph.root], combiner), pops)
 
 
-def _prune_node(node, edges, items, combiner, pop_limit) -> tuple[list[Item], int]:
+def _prune_node(node, cubes, items, combiner, pop_limit) -> tuple[list[Item], int]:
     queue: list = []
     seen: set = set()
     tiebreak = itertools.count()
 
-    def push(edge_index: int, ranks: tuple[int, ...]) -> None:
-        seen.add((edge_index, ranks))
-        edge = edges[edge_index]
-        tails = [items[t][r] for t, r in zip(edge.tails, ranks)]
-        score, fragment, words, incoming = combiner.combine(edge, tails)
-        heapq.heappush(queue, (-score, next(tiebreak), edge_index, ranks, fragment, words, incoming))
+    def push(cube: int, rank: int, ranks: tuple[int, ...]) -> None:
+        seen.add((cube, rank, ranks))
+        tails, rules = cubes[cube]
+        tail_items = [items[t][r] for t, r in zip(tails, ranks)]
+        score, fragment, words, incoming = combiner.combine(rules[rank], tail_items)
+        heapq.heappush(queue, (-score, next(tiebreak), cube, rank, ranks, fragment, words, incoming))
 
-    for edge_index, edge in enumerate(edges):
-        push(edge_index, (0,) * len(edge.tails))
+    for cube, (tails, _) in enumerate(cubes):
+        push(cube, 0, (0,) * len(tails))
     found: dict = {}
     pops = 0
     while queue and pops < pop_limit:
-        neg_score, _, edge_index, ranks, fragment, words, incoming = heapq.heappop(queue)
+        neg_score, _, cube, rank, ranks, fragment, words, incoming = heapq.heappop(queue)
         pops += 1
         _recombine(found, node, -neg_score, fragment, words, incoming)
-        tails = edges[edge_index].tails
+        tails, rules = cubes[cube]
+        if rank + 1 < len(rules) and (cube, rank + 1, ranks) not in seen:
+            push(cube, rank + 1, ranks)
         for axis in range(len(ranks)):
             if ranks[axis] + 1 < len(items[tails[axis]]):
                 successor = ranks[:axis] + (ranks[axis] + 1,) + ranks[axis + 1 :]
-                if (edge_index, successor) not in seen:
-                    push(edge_index, successor)
+                if (cube, rank, successor) not in seen:
+                    push(cube, rank, successor)
     return sorted(found.values(), key=lambda item: -item.score), pops
+
+
+def _cubes(edges: list[Hyperedge], group_rules: bool) -> list[tuple[tuple[int, ...], list[Hyperedge]]]:
+    """Edges grouped by their tails; each group's rules best first (the cube's first axis).
+
+    Without grouping, every edge is a cube of its own (Huang & Chiang's formulation),
+    and every edge's corner is scored with the LM up front.
+    """
+    if not group_rules:
+        return [(edge.tails, [edge]) for edge in edges]
+    groups: dict[tuple[int, ...], list[Hyperedge]] = {}
+    for edge in edges:
+        groups.setdefault(edge.tails, []).append(edge)
+    for rules in groups.values():
+        rules.sort(key=lambda edge: -edge.heuristic)
+    return list(groups.items())
 
 
 def _recombine(found: dict, node: int, score: float, fragment, words, incoming: Incoming) -> None:

@@ -23,8 +23,9 @@ that every rule covers from above never needs hypotheses of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Protocol, Sequence
+from typing import Mapping, NamedTuple, Protocol, Sequence
 
+from pseudogen.lm.kenlm_model import LanguageModel
 from pseudogen.ruletable.rule import Rule, Target, Var, match
 from pseudogen.syntax.tree import Tree
 
@@ -41,8 +42,7 @@ class Grammar(Protocol):
         ...
 
 
-@dataclass(frozen=True, eq=False)
-class Hyperedge:
+class Hyperedge(NamedTuple):
     """One way to translate the node `head`: a rule and the nodes under its variables."""
 
     head: int
@@ -50,7 +50,8 @@ class Hyperedge:
     rule: Rule
     rhs: tuple[Target, ...]  # ints index `tails`
     features: Mapping[str, float]
-    score: float
+    score: float  # weights . features
+    heuristic: float  # score + weighted LM estimate of the rule's own words: orders rules in a cube
     passthrough: bool = False
 
 
@@ -73,58 +74,91 @@ class Hypergraph:
         return sum(len(e) for e in self.edges.values())
 
 
+class _EdgeScorer:
+    """Static scores of edges: weights . features, the `lmunk` count, the LM estimate of the words."""
+
+    def __init__(self, weights: Mapping[str, float], lm: LanguageModel | None):
+        self.weights = weights
+        self.lm = lm
+        self.lm_weight = weights.get("lm", 0.0)
+        self._estimates: dict[tuple, float] = {}
+
+    def edge(self, head, tails, rule, rhs, features: Mapping[str, float], passthrough=False) -> Hyperedge:
+        words = tuple([t for t in rhs if t.__class__ is str])
+        if self.lm is not None and words:
+            unknown = self.lm.count_unknown(words)
+            if unknown:
+                features = {**features, "lmunk": features.get("lmunk", 0.0) + unknown}
+        score = 0.0
+        for name, value in features.items():
+            weight = self.weights.get(name)
+            if weight:
+                score += weight * value
+        return Hyperedge(head, tails, rule, rhs, features, score, score + self._estimate(words), passthrough)
+
+    def _estimate(self, words: tuple) -> float:
+        if self.lm is None or not words:
+            return 0.0
+        estimate = self._estimates.get(words)
+        if estimate is None:
+            estimate = self._estimates[words] = self.lm_weight * self.lm.fragment(words)[1]
+        return estimate
+
+
 def build_hypergraph(
     tree: Tree,
     grammar: Grammar,
     weights: Mapping[str, float],
-    is_unknown_word: Callable[[str], bool] | None = None,
+    lm: LanguageModel | None = None,
 ) -> Hypergraph:
     """Match the grammar against `tree`; pass-through edges where nothing matches."""
     nodes = list(tree.subtrees())
     index_of = {id(node): i for i, node in enumerate(nodes)}
     matches = grammar.matching_all(tree)
+    scorer = _EdgeScorer(weights, lm)
     graph = Hypergraph(tree, nodes)
     pending = [0]
     while pending:
         head = pending.pop()
         if head in graph.edges:
             continue
-        edges = _rule_edges(head, nodes[head], matches.get(head, ()), index_of, weights, is_unknown_word)
+        edges = _rule_edges(head, nodes[head], matches.get(head, ()), index_of, scorer)
         if not edges:
-            edges = [_passthrough_edge(head, nodes[head], index_of, weights, is_unknown_word)]
+            edges = [_passthrough_edge(head, nodes[head], index_of, scorer)]
         graph.edges[head] = edges
         pending.extend(t for e in edges for t in e.tails if t not in graph.edges)
     return graph
 
 
-def _rule_edges(head, node, scored_rules, index_of, weights, is_unknown_word) -> list[Hyperedge]:
+def _rule_edges(head, node, scored_rules, index_of, scorer: _EdgeScorer) -> list[Hyperedge]:
     edges = []
-    bindings: dict[int, tuple[int, ...] | None] = {}  # rules sharing a left-hand side share its match
+    bindings: dict[int, tuple | None] = {}  # rules sharing a left-hand side share its match
     for scored in scored_rules:
         rule = scored.rule
-        tails = bindings.get(id(rule.lhs), ())
-        if tails == ():
-            bound = match(rule.lhs, node)
-            tails = None if bound is None else tuple(index_of[id(t)] for t in bound)
-            bindings[id(rule.lhs)] = tails
-        if tails is None:
+        binding = bindings.get(id(rule.lhs), ())
+        if binding == ():
+            binding = bindings[id(rule.lhs)] = _bind(rule, node, index_of)
+        if binding is None:
             continue
-        rhs = _renumber(rule)
-        features = _with_lmunk(dict(scored.features), rhs, is_unknown_word)
-        edges.append(Hyperedge(head, tails, rule, rhs, features, _dot(weights, features)))
+        tails, positions = binding
+        rhs = rule.rhs if positions is None else tuple(positions[t] if isinstance(t, int) else t for t in rule.rhs)
+        edges.append(scorer.edge(head, tails, rule, rhs, scored.features))
     return edges
 
 
-def _renumber(rule: Rule) -> tuple[Target, ...]:
-    """The target side with variable indices replaced by positions in the sorted variable list."""
+def _bind(rule: Rule, node: Tree, index_of: dict[int, int]):
+    """(tail node indices, {variable index: tail position} or None when already 0..k-1), or None."""
+    bound = match(rule.lhs, node)
+    if bound is None:
+        return None
+    tails = tuple(index_of[id(t)] for t in bound)
     indices = sorted(v.index for v in rule.variables())
     if indices == list(range(len(indices))):
-        return rule.rhs
-    position = {index: i for i, index in enumerate(indices)}
-    return tuple(position[t] if isinstance(t, int) else t for t in rule.rhs)
+        return tails, None
+    return tails, {index: i for i, index in enumerate(indices)}
 
 
-def _passthrough_edge(head, node: Tree, index_of, weights, is_unknown_word) -> Hyperedge:
+def _passthrough_edge(head, node: Tree, index_of, scorer: _EdgeScorer) -> Hyperedge:
     lhs_children: list = []
     rhs: list[Target] = []
     tails: list[int] = []
@@ -138,17 +172,4 @@ def _passthrough_edge(head, node: Tree, index_of, weights, is_unknown_word) -> H
             tails.append(index_of[id(child)])
     rule = Rule(Tree(node.label, lhs_children), tuple(rhs))
     features = {"unk": 1.0, "w": float(sum(isinstance(t, str) for t in rhs))}
-    features = _with_lmunk(features, rule.rhs, is_unknown_word)
-    return Hyperedge(head, tuple(tails), rule, rule.rhs, features, _dot(weights, features), passthrough=True)
-
-
-def _with_lmunk(features: dict, rhs, is_unknown_word) -> dict:
-    if is_unknown_word is not None:
-        unknown = sum(1 for t in rhs if isinstance(t, str) and is_unknown_word(t))
-        if unknown:
-            features["lmunk"] = features.get("lmunk", 0.0) + unknown
-    return features
-
-
-def _dot(weights: Mapping[str, float], features: Mapping[str, float]) -> float:
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+    return scorer.edge(head, tuple(tails), rule, rule.rhs, features, passthrough=True)

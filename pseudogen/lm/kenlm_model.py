@@ -78,6 +78,10 @@ class LanguageModel:
         """True for a word outside the LM's vocabulary (scored as <unk>)."""
         return word not in self._model
 
+    def count_unknown(self, words: Sequence[str]) -> int:
+        model = self._model
+        return sum(1 for word in words if word not in model)
+
     def score_words(self, state: kenlm.State, words: Sequence[str]) -> tuple[float, kenlm.State]:
         """log10 probability of `words` following `state`, and the state after them."""
         base_score = self._model.BaseScore
