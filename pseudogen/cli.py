@@ -136,13 +136,13 @@ class _BadLineReport:
 
 
 # --- decoder ---
-@main.command()
+@main.command("translate")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False), help="Model directory.")
 @click.option("--nbest", type=click.IntRange(min=0), default=0, help="Print the N best distinct translations per line (Moses n-best form).")
 @click.option("--explain", is_flag=True, help="After each translation, show the rule and source subtree of every phrase.")
 @click.option("--pop-limit", type=click.IntRange(min=1), default=None, help="Cube pruning pops per node (default: the model's).")
-def translate(file, model_dir: str, nbest: int, explain: bool, pop_limit: int | None) -> None:
+def translate_statements(file, model_dir: str, nbest: int, explain: bool, pop_limit: int | None) -> None:
     """Translate each statement line of FILE (or - for stdin) into a pseudo-code line."""
     from pseudogen.translator import Translator, translate_lines
 

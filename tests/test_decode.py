@@ -224,3 +224,12 @@ def test_variables_numbered_out_of_order_are_bound_by_index():
     tree = Tree.from_sexpr("(Pair (A a) (B b))")
     graph = build_hypergraph(tree, grammar, WEIGHTS)
     assert cube_prune(graph, None, WEIGHTS, 10).goal.words == ("then", "a", "b")
+
+
+def test_tokens_with_spaces_are_looked_up_as_written_in_the_corpus(tmp_path):
+    arpa = BIGRAM_ARPA.replace("ngram 1=9", "ngram 1=10").replace("-1.2\t5\t-0.3\n", "-1.2\t5\t-0.3\n-0.8\t'a\u2581b'\t0\n")
+    lm = LanguageModel(write_arpa(tmp_path, arpa))
+    assert not lm.is_unknown("'a b'") and lm.is_unknown("'a c'")
+    assert lm.sentence_score(["'a b'"]) == pytest.approx(lm.sentence_score(["'a\u2581b'"]))
+    fragment, delta = lm.fragment(["x", "'a b'"])
+    assert delta + lm.finish(fragment) == pytest.approx(lm.sentence_score(["x", "'a b'"]))

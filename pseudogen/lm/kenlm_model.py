@@ -24,6 +24,10 @@ its estimate is subtracted: the correction Chiang calls the "future cost"
 trick. At the sentence root the context is `<s>` and `</s>` closes it, after
 which the sum of all corrections is exactly log10 P(<s> words </s>).
 
+A target token may hold spaces (a quoted literal); corpora store such a token
+with U+2581 in place of each space (`pseudogen.text.join_tokens`), so the LM
+knows it in that form and lookups convert it the same way.
+
 KenLM states are minimal (Heafield 2013, "Efficient language modeling
 algorithms", ch. 4): a state keeps only the context words that can still extend
 an n-gram, which also makes recombination by state more effective.
@@ -53,6 +57,12 @@ class Fragment(NamedTuple):
 
 
 Part = Union[str, Fragment]
+TOKEN_SPACE = "\u2581"  # as pseudogen.text.TOKEN_SPACE
+
+
+def lm_word(token: str) -> str:
+    """The LM's spelling of a token (spaces inside it as U+2581)."""
+    return token.replace(" ", TOKEN_SPACE) if " " in token else token
 
 
 class LanguageModel:
@@ -76,11 +86,11 @@ class LanguageModel:
     # -- plain scoring ---------------------------------------------------------
     def is_unknown(self, word: str) -> bool:
         """True for a word outside the LM's vocabulary (scored as <unk>)."""
-        return word not in self._model
+        return lm_word(word) not in self._model
 
     def count_unknown(self, words: Sequence[str]) -> int:
         model = self._model
-        return sum(1 for word in words if word not in model)
+        return sum(1 for word in words if lm_word(word) not in model)
 
     def score_words(self, state: kenlm.State, words: Sequence[str]) -> tuple[float, kenlm.State]:
         """log10 probability of `words` following `state`, and the state after them."""
@@ -88,7 +98,7 @@ class LanguageModel:
         total = 0.0
         for word in words:
             out = kenlm.State()
-            total += base_score(state, word, out)
+            total += base_score(state, lm_word(word), out)
             state = out
         return total, state
 
@@ -117,7 +127,7 @@ class LanguageModel:
         for part in parts:
             if isinstance(part, str):
                 out = kenlm.State()
-                score = base_score(state, part, out)
+                score = base_score(state, part if " " not in part else lm_word(part), out)
                 state = out
                 delta += score
                 if len(left) < n_left:
@@ -131,7 +141,7 @@ class LanguageModel:
                 continue
             for word in part.left:
                 out = kenlm.State()
-                score = base_score(state, word, out)
+                score = base_score(state, word if " " not in word else lm_word(word), out)
                 state = out
                 delta += score
                 if len(left) < n_left:
@@ -153,7 +163,7 @@ class LanguageModel:
         cached = self._word_fragments.get(word)
         if cached is None:
             out = kenlm.State()
-            score = self._model.BaseScore(self._null, word, out)
+            score = self._model.BaseScore(self._null, lm_word(word), out)
             left = (word,) if self.order > 1 else ()
             cached = (Fragment(left, out, score if left else 0.0, self.order <= 2), score)
             self._word_fragments[word] = cached
