@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Mapping, TextIO
 
 from pseudogen.decode.cube_pruning import cube_prune
 from pseudogen.decode.derivation import Derivation, Step, format_explanation
-from pseudogen.decode.hypergraph import Grammar, build_hypergraph
+from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
 from pseudogen.decode.kbest import KBest
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
@@ -54,6 +54,7 @@ class Translator:
         self._lm = None
         self._parse: Callable[[str], Tree] | None = None
         self._detokenize: Callable[[list[str]], str] | None = None
+        self._edges: EdgeFactory | None = None
         _check_pop_limit(self.pop_limit)
 
     @classmethod
@@ -74,6 +75,7 @@ class Translator:
         self.derivations_per_string = 20
         self._grammar, self._lm, self._parse = grammar, lm, parse
         self._detokenize = detokenize or " ".join
+        self._edges = None
         return self
 
     # -- the pieces, opened on first use ----------------------------------------------
@@ -112,7 +114,9 @@ class Translator:
     def nbest_tree(self, tree: Tree, n: int) -> list[Translation]:
         """The n best distinct output strings, best first, each with features and score."""
         lm = self.lm
-        graph = build_hypergraph(tree, self.grammar, self.weights, lm)
+        if self._edges is None or self._edges.weights != self.weights:
+            self._edges = EdgeFactory(self.weights, lm)
+        graph = build_hypergraph(tree, self.grammar, self.weights, lm, self._edges)
         forest = cube_prune(graph, lm, self.weights, self.pop_limit)
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
         return [self._translation(derivation) for _, derivation in found]
