@@ -123,21 +123,23 @@ def _exhaustive_scores(graph, lm, weights):
     )[::-1]
 
 
+@pytest.mark.parametrize("group_rules", [False, True])
 @pytest.mark.parametrize("seed", range(12))
-def test_unlimited_cube_pruning_finds_the_exact_best(lm, seed):
+def test_unlimited_cube_pruning_finds_the_exact_best(lm, seed, group_rules):
     graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
     exhaustive = _exhaustive_scores(graph, lm, WEIGHTS)
-    forest = cube_prune(graph, lm, WEIGHTS, NO_LIMIT)
+    forest = cube_prune(graph, lm, WEIGHTS, NO_LIMIT, group_rules)
     assert forest.goal.score == pytest.approx(exhaustive[0][0], abs=1e-5)
     best_strings = [words for score, words in exhaustive if score > exhaustive[0][0] - 1e-6]
     assert list(forest.goal.words) in best_strings
 
 
+@pytest.mark.parametrize("group_rules", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_without_lm_a_pop_limit_of_one_is_exact(seed):
+def test_without_lm_a_pop_limit_of_one_is_exact(seed, group_rules):
     graph = build_hypergraph(TREE, _random_grammar(random.Random(seed)), WEIGHTS)
     best = max(score for score, _ in _all_derivations(graph, 0))
-    assert cube_prune(graph, None, WEIGHTS, pop_limit=1).goal.score == pytest.approx(best)
+    assert cube_prune(graph, None, WEIGHTS, pop_limit=1, group_rules=group_rules).goal.score == pytest.approx(best)
 
 
 @pytest.mark.parametrize("seed", range(6))

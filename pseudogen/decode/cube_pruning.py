@@ -1,23 +1,27 @@
 """Cube pruning: intersect the translation hypergraph with an n-gram LM.
 
 Huang & Chiang 2007, "Forest rescoring: faster decoding with integrated language
-models", sec. 4 and Chiang 2007, "Hierarchical phrase-based translation", sec. 5.3.3). Nodes are
-visited bottom-up. At a node, the hyperedges that share their tails t1..tk
-(rules with the same left-hand side binding) form one cube: axis 0 is the list
-of those rules, best first by their score plus the LM estimate of their own words, and axis i is t_i's list of hypotheses, best
-first. A grid point (r, j1..jk) combines rule r's target side with the j_i-th
+models", sec. 4. Nodes are visited bottom-up. At a node, each hyperedge e with
+tails t1..tk spans a grid (a "cube") whose axis i is t_i's list of hypotheses,
+best first; grid point (j1..jk) combines e's target side with the j_i-th
 hypothesis of each tail. Its score is
 
     weights . rule features  +  sum of the tails' scores  +  w_lm * LM delta
 
 where the LM delta scores the n-grams that the combination creates
-(`LanguageModel.fragment`). A priority queue starts with each cube's corner
-(0, 0..0); popping a point makes it a hypothesis of the node and pushes its
+(`LanguageModel.join`). A priority queue starts with every edge's corner
+(0..0); popping a point makes it a hypothesis of the node and pushes its k
 neighbours (one rank further along one axis), each grid point at most once.
-Only the corners and the neighbours of popped points are ever scored, so the
-work per node is about pop_limit * (k + 1) LM combinations however many rules
-match there.
 Popping stops after `pop_limit` pops per node.
+
+Variant (`group_rules=True`, Chiang 2007 "Hierarchical phrase-based
+translation" sec. 5.3.3): edges that share their tails form one cube whose
+first axis is the rules, ordered by their score plus the LM estimate of their
+own words; only each group's corner is scored up front. It does less LM work
+per node but ranks rules by a context-free estimate: on Django (real rule
+table, 4-gram LM) it needed about three times the pops, and more time, for the
+model scores that one-cube-per-edge reaches, because words such as "call" at
+the start of a sentence look unlikely out of context. Hence the default.
 
 Hypotheses with the same LM fragment key (first and last n-1 words) are
 recombined into one `Item`, which keeps every popped way of building it as an
@@ -25,8 +29,11 @@ recombined into one `Item`, which keeps every popped way of building it as an
 from which `kbest` extracts n-best lists. With no pop limit every grid point is
 popped and the search is exact (dynamic programming over LM states).
 
-At the root, a last step places each hypothesis between <s> and </s>
-(`LanguageModel.finish`); the best of those is the translation.
+At the root node, each grid point's score also places the hypothesis between
+<s> and </s> (`LanguageModel.finish`), so the root's pops are ranked by
+complete-sentence scores; the best root item is the translation. (Adding the
+boundaries only after the root's pops, as Travatar does, leaves the root's
+beam ranked by scores whose first n-1 words are still estimates.)
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ import heapq
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple, Sequence
+from typing import Mapping, NamedTuple
 
 from pseudogen.decode.hypergraph import Hyperedge, Hypergraph
 from pseudogen.lm.kenlm_model import Fragment, LanguageModel
@@ -53,15 +60,30 @@ class Incoming(NamedTuple):
 class Item:
     """A hypothesis class at one tree node: all derivations with one LM fragment."""
 
-    __slots__ = ("node", "fragment", "score", "words", "incoming", "best")
+    __slots__ = ("node", "fragment", "score", "incoming", "best")
 
-    def __init__(self, node: int, fragment: Fragment | None, score: float, words: tuple, incoming: Incoming):
+    def __init__(self, node: int, fragment: Fragment | None, score: float, incoming: Incoming):
         self.node = node
         self.fragment = fragment
         self.score = score  # the best derivation's score
-        self.words = words  # the best derivation's words
         self.incoming = [incoming]
         self.best = incoming
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The best derivation's output words."""
+        out: list[str] = []
+        stack: list = [self]
+        while stack:
+            top = stack.pop()
+            if top.__class__ is str:
+                out.append(top)
+            elif top.best.edge is None:
+                stack.append(top.best.tails[0])
+            else:
+                tails = top.best.tails
+                stack.extend(t if t.__class__ is str else tails[t] for t in reversed(top.best.edge.rhs))
+        return tuple(out)
 
     def __repr__(self) -> str:
         return f"Item(node={self.node}, score={self.score:.4f}, words={' '.join(self.words)!r})"
@@ -76,68 +98,58 @@ class Forest:
     pops: int
 
 
-class _Combiner:
-    """Scores grid points: rule target side + tail items + LM."""
-
-    def __init__(self, lm: LanguageModel | None, lm_weight: float):
-        self.lm = lm
-        self.lm_weight = lm_weight
-
-    def combine(self, edge: Hyperedge, tails: Sequence[Item]) -> tuple[float, Fragment | None, tuple, Incoming]:
-        words: list[str] = []
-        parts: list = []
-        for t in edge.rhs:
-            if isinstance(t, str):
-                words.append(t)
-                parts.append(t)
-            else:
-                words.extend(tails[t].words)
-                parts.append(tails[t].fragment)
-        fragment, lm_delta = (None, 0.0) if self.lm is None else self.lm.fragment(parts)
-        delta = edge.score + self.lm_weight * lm_delta
-        score = delta + sum(t.score for t in tails)
-        return score, fragment, tuple(words), Incoming(edge, tuple(tails), delta)
-
-
 def cube_prune(
     graph: Hypergraph,
     lm: LanguageModel | None,
     weights: Mapping[str, float],
     pop_limit: float = NO_LIMIT,
-    group_rules: bool = True,
+    group_rules: bool = False,
 ) -> Forest:
     """Search `graph` bottom-up; the goal item's best derivation is the 1-best translation."""
-    combiner = _Combiner(lm, weights.get("lm", 0.0))
+    lm_weight = weights.get("lm", 0.0)
     items: dict[int, list[Item]] = {}
     pops = 0
     for node in graph.bottom_up():
         cubes = _cubes(graph.edges[node], group_rules)
-        items[node], node_pops = _prune_node(node, cubes, items, combiner, pop_limit)
+        closing = lm.finish if lm is not None and node == graph.root else None
+        items[node], node_pops = _prune_node(node, cubes, items, lm, lm_weight, pop_limit, closing)
         pops += node_pops
-    return Forest(graph, _goal(items[graph.root], combiner), pops)
+    return Forest(graph, _goal(items[graph.root]), pops)
 
 
-def _prune_node(node, cubes, items, combiner, pop_limit) -> tuple[list[Item], int]:
+def _prune_node(node, cubes, items, lm, lm_weight, pop_limit, closing=None) -> tuple[list[Item], int]:
     queue: list = []
     seen: set = set()
     tiebreak = itertools.count()
+    join = lm.join if lm is not None else None
 
     def push(cube: int, rank: int, ranks: tuple[int, ...]) -> None:
+        """Score grid point (rank, ranks) of a cube: rule + tail items + LM, and queue it."""
         seen.add((cube, rank, ranks))
         tails, rules = cubes[cube]
-        tail_items = [items[t][r] for t, r in zip(tails, ranks)]
-        score, fragment, words, incoming = combiner.combine(rules[rank], tail_items)
-        heapq.heappush(queue, (-score, next(tiebreak), cube, rank, ranks, fragment, words, incoming))
+        edge = rules[rank]
+        tail_items = tuple([items[t][r] for t, r in zip(tails, ranks)])
+        delta = edge.score
+        fragment = None
+        if join is not None:
+            fragment, lm_delta = join(edge.rhs, [t.fragment for t in tail_items])
+            if closing is not None:  # the root: the sentence's <s> and </s> as well
+                lm_delta += closing(fragment)
+            delta += lm_weight * lm_delta
+        score = delta
+        for t in tail_items:
+            score += t.score
+        heapq.heappush(queue, (-score, next(tiebreak), cube, rank, ranks, fragment, delta, tail_items))
 
     for cube, (tails, _) in enumerate(cubes):
         push(cube, 0, (0,) * len(tails))
     found: dict = {}
     pops = 0
     while queue and pops < pop_limit:
-        neg_score, _, cube, rank, ranks, fragment, words, incoming = heapq.heappop(queue)
+        neg_score, _, cube, rank, ranks, fragment, delta, tail_items = heapq.heappop(queue)
         pops += 1
-        _recombine(found, node, -neg_score, fragment, words, incoming)
         tails, rules = cubes[cube]
+        _recombine(found, node, -neg_score, fragment, Incoming(rules[rank], tail_items, delta))
         if rank + 1 < len(rules) and (cube, rank + 1, ranks) not in seen:
             push(cube, rank + 1, ranks)
         for axis in range(len(ranks)):
@@ -164,28 +176,20 @@ def _cubes(edges: list[Hyperedge], group_rules: bool) -> list[tuple[tuple[int, .
     return list(groups.items())
 
 
-def _recombine(found: dict, node: int, score: float, fragment, words, incoming: Incoming) -> None:
-    key = fragment.key if fragment is not None else words
-    item = found.get(key)
-    if item is None:
-        found[key] = Item(node, fragment, score, words, incoming)
+def _recombine(found: dict, node: int, score: float, fragment, incoming: Incoming) -> None:
+    item = Item(node, fragment, score, incoming)
+    key = fragment.key if fragment is not None else item.words  # without an LM: by string
+    known = found.get(key)
+    if known is None:
+        found[key] = item
         return
-    item.incoming.append(incoming)
-    if score > item.score:
-        item.score, item.words, item.best = score, words, incoming
+    known.incoming.append(incoming)
+    if score > known.score:
+        known.score, known.best = score, incoming
 
 
-def _goal(root_items: list[Item], combiner: _Combiner) -> Item:
-    """Close each root hypothesis with sentence boundaries; one goal item over them all."""
-    goal: Item | None = None
-    for item in root_items:
-        lm_delta = 0.0 if combiner.lm is None else combiner.lm.finish(item.fragment)
-        incoming = Incoming(None, (item,), combiner.lm_weight * lm_delta)
-        score = incoming.delta + item.score
-        if goal is None:
-            goal = Item(-1, None, score, item.words, incoming)
-        else:
-            goal.incoming.append(incoming)
-            if score > goal.score:
-                goal.score, goal.words, goal.best = score, item.words, incoming
+def _goal(root_items: list[Item]) -> Item:
+    """One goal item over the root's items (their scores already include <s> and </s>)."""
+    goal = Item(-1, None, root_items[0].score, Incoming(None, (root_items[0],), 0.0))
+    goal.incoming.extend(Incoming(None, (item,), 0.0) for item in root_items[1:])
     return goal

@@ -116,17 +116,25 @@ class LanguageModel:
         estimates for the new fragment's first n-1 words, and corrections of the
         children's estimates.
         """
-        if len(parts) == 1 and isinstance(parts[0], str):
-            return self._word_fragment(parts[0])
+        children = [p for p in parts if not isinstance(p, str)]
+        numbered = iter(range(len(children)))
+        return self.join(tuple(p if isinstance(p, str) else next(numbered) for p in parts), children)
+
+    def join(self, rhs: Sequence[str | int], children: Sequence[Fragment]) -> tuple[Fragment, float]:
+        """`fragment` for a rule's target side: words, and ints that index `children`."""
+        if len(rhs) == 1:
+            only = rhs[0]
+            return (children[only], 0.0) if only.__class__ is int else self._word_fragment(only)
         n_left = self.order - 1
         base_score = self._model.BaseScore
+        new_state = kenlm.State
         state = self._null
         left: list[str] = []
         delta = 0.0
         estimate = 0.0
-        for part in parts:
-            if isinstance(part, str):
-                out = kenlm.State()
+        for part in rhs:
+            if part.__class__ is str:
+                out = new_state()
                 score = base_score(state, part if " " not in part else lm_word(part), out)
                 state = out
                 delta += score
@@ -134,22 +142,23 @@ class LanguageModel:
                     left.append(part)
                     estimate += score
                 continue
+            child = children[part]
             if not left:  # nothing before it: its own estimate stands unchanged
-                left.extend(part.left)
-                estimate = part.estimate
-                state = part.right
+                left.extend(child.left)
+                estimate = child.estimate
+                state = child.right
                 continue
-            for word in part.left:
-                out = kenlm.State()
+            for word in child.left:
+                out = new_state()
                 score = base_score(state, word if " " not in word else lm_word(word), out)
                 state = out
                 delta += score
                 if len(left) < n_left:
                     left.append(word)
                     estimate += score
-            delta -= part.estimate
-            if part.is_long:
-                state = part.right
+            delta -= child.estimate
+            if child.is_long:
+                state = child.right
         return Fragment(tuple(left), state, estimate, len(left) >= n_left), delta
 
     def finish(self, fragment: Fragment) -> float:
