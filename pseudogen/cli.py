@@ -6,6 +6,7 @@ model...) into one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -133,6 +134,185 @@ class _BadLineReport:
 
     def summary(self) -> str:
         return f"; skipped {self.count} bad lines" if self.count else ""
+
+
+# --- syntax: frontends and tree rules ---
+
+@main.command("parse")
+@click.argument("source", type=click.File("rb"), default="-")
+@click.option("--language", default="python", show_default=True, help="Programming language of the code.")
+@click.option("--raw", is_flag=True, help="Print the tree straight from the parser, before the rules file.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), default=None,
+              help="Rules file to use instead of rules/<language>.rules.")
+@click.option("--pretty", is_flag=True, help="Indented trees over several lines instead of one line each.")
+def parse_command(source, language, raw, rules_file, pretty):
+    """Parse code (FILE or - for stdin, one statement per line) into trees, one per line.
+
+    A line that fails gives an error on stderr naming its line number, an empty
+    line on stdout, and the others go on; the exit status is 1 if any failed.
+    """
+    from pseudogen.syntax.frontends import get_frontend, parse_lines
+
+    frontend = get_frontend(language, rules_file)
+    name = getattr(source, "name", "<stdin>")
+    failed = 0
+    for parsed in parse_lines(frontend, source, raw=raw, source=name):
+        if parsed.error is not None:
+            failed += 1
+            click.echo(f"error: {parsed.error}", err=True)
+            click.echo("")
+        else:
+            click.echo(parsed.tree.pretty() if pretty else parsed.tree.to_sexpr())
+    if failed:
+        raise PseudogenError(f"{failed} line(s) failed to parse", name)
+
+
+# --- language model ---
+
+
+@main.command("lm")
+@click.argument("source")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="ARPA file to write.")
+@click.option("--order", default=5, show_default=True, type=click.IntRange(1, 20), help="Longest n-gram.")
+@click.option(
+    "--discount-method",
+    default="modified",
+    show_default=True,
+    type=click.Choice(["modified", "single"]),
+    help="Three discounts per order (Chen & Goodman) or one.",
+)
+@click.option(
+    "--discount-fallback",
+    is_flag=True,
+    help="Where counts of counts give no discounts (tiny data), use 0.5 1 1.5 as lmplz does.",
+)
+def lm_command(source: str, output: Path, order: int, discount_method: str, discount_fallback: bool) -> None:
+    """Estimate a modified Kneser-Ney n-gram LM and write it as ARPA.
+
+    SOURCE is a corpus (a directory or a name such as django; its train.anno is
+    used, tokenised as English) or a text file with one tokenised sentence per line.
+    """
+    from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
+    from pseudogen.lm.sentences import read_sentences
+
+    estimator = KneserNeyEstimator(order, discount_method, LMPLZ_FALLBACK if discount_fallback else None)
+    model = estimator.fit(read_sentences(source))
+    model.write_arpa(output)
+    click.echo(_lm_summary(model, output))
+
+
+def _lm_summary(model, output: Path) -> str:
+    lines = [f"wrote {output}: {model.token_count} tokens, vocabulary {len(model.vocab)}"]
+    for n, (count, d) in enumerate(zip(model.ngram_counts(), model.discounts), start=1):
+        note = " (fallback)" if n in model.fallback_orders else ""
+        lines.append(f"  {n}-grams {count}  D1={d.d1:.4f} D2={d.d2:.4f} D3+={d.d3:.4f}{note}")
+    if model.skipped_symbols:
+        lines.append(f"  dropped {model.skipped_symbols} <s>, </s> or <unk> found in the text")
+    if model.order == 1:
+        lines.append("  note: kenlm.Model loads bigram models and up, not unigram models")
+    return "\n".join(lines)
+
+
+# --- docstring corpus ---
+
+
+@corpus_group.command("docstrings")
+@click.argument("src_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory to write.")
+@click.option("--max-source", default=50, show_default=True, type=click.IntRange(1), help="Most docstring tokens.")
+@click.option("--max-target", default=80, show_default=True, type=click.IntRange(1), help="Most code tokens.")
+def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int, max_target: int) -> None:
+    """Docstring -> code pairs from Python source trees (default: this Python's standard library).
+
+    One pair per function or method with a docstring: its first paragraph, and
+    the code without it as tokens with NEWLINE/INDENT/DEDENT; split 80/10/10 by
+    file into train/dev/test.
+    """
+    from pseudogen.corpus.docstrings import build_docstring_corpus, default_source_roots
+
+    roots = list(src_dirs) or default_source_roots()
+    report = build_docstring_corpus(roots, output, max_source, max_target)
+    click.echo(f"wrote {output} from {', '.join(map(str, roots))}")
+    click.echo(report.summary())
+
+
+# --- rule extraction and the rule table ---
+@main.command("extract")
+@click.argument("align_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--trees", type=click.Path(dir_okay=False), help="One s-expression tree per line [ALIGN_DIR/trees.txt].")
+@click.option("--target", type=click.Path(dir_okay=False), help="The target words, one sentence per line [ALIGN_DIR/target.txt].")
+@click.option("--alignment", type=click.Path(dir_okay=False), help="Pharaoh src-trg links per line [ALIGN_DIR/alignment.txt].")
+@click.option("--source", type=click.Path(dir_okay=False),
+              help="The tokens that were aligned, checked against the tree leaves [ALIGN_DIR/source.txt if there].")
+@click.option("--lexicon", type=click.Path(dir_okay=False),
+              help="The aligner's lexicon.tsv for the lexical weights [ALIGN_DIR/lexicon.tsv if there;"
+                   " else from the alignments].")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The rule table to write (SQLite).")
+@click.option("--compose", default=4, show_default=True, help="At most this many minimal rules per composed rule.")
+@click.option("--term-len", default=10, show_default=True, help="At most this many terminals per side of a composed rule.")
+@click.option("--nonterm-len", default=3, show_default=True, help="At most this many variables per composed rule.")
+@click.option("--attach", type=click.Choice(["top", "all"]), default="top", show_default=True,
+              help="Unaligned target words go to the top-most rule, or to all rules with fractional counts.")
+@click.option("--attach-len", default=1, show_default=True, help="With --attach all: longest run of unaligned words shared out.")
+@click.option("--lexical", type=click.Choice(["ibm1", "koehn"]), default="ibm1", show_default=True,
+              help="Lexical weights: IBM Model 1 style (Travatar) or over the rule's word alignment (Koehn).")
+@click.option("--top-n", default=10, show_default=True, help="Keep the N most frequent targets per source side (0: all).")
+@click.option("-j", "--processes", default=2, show_default=True, help="Worker processes.")
+def extract_command(align_dir, trees, target, alignment, source, lexicon, output, compose, term_len, nonterm_len,
+                    attach, attach_len, lexical, top_n, processes):
+    """Extract GHKM rules from aligned trees and sentences into a scored rule table."""
+    from pathlib import Path
+
+    from pseudogen.extract.config import ExtractConfig
+    from pseudogen.ruletable.build import ALIGN_DIR_FILES, build_rule_table, load_lexicon
+
+    given = {"trees": trees, "target": target, "alignment": alignment, "source": source, "lexicon": lexicon}
+    for name, path in given.items():
+        in_dir = Path(align_dir) / ALIGN_DIR_FILES[name] if align_dir else None
+        if path is None and name in ("source", "lexicon"):
+            given[name] = in_dir if in_dir and in_dir.is_file() else None
+        elif path is None:
+            if in_dir is None:
+                raise PseudogenError(f"give ALIGN_DIR or --{name}")
+            given[name] = in_dir
+    config = ExtractConfig(compose=compose, term_len=term_len, nonterm_len=nonterm_len, attach=attach, attach_len=attach_len)
+    report = build_rule_table(given["trees"], given["target"], given["alignment"], Path(output), config, processes,
+                              lexicon=load_lexicon(given["lexicon"]) if given["lexicon"] else None, lexical=lexical,
+                              source=given["source"], top_n=top_n)
+    for message in report.skipped:
+        click.echo(f"warning: skipped {message}", err=True)
+    click.echo(f"{report.rules} rules from {report.pairs} pairs ({len(report.skipped)} skipped) -> {output}"
+               f" [extract {report.extract_seconds:.1f}s, score+write {report.score_seconds:.1f}s]", err=True)
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Inspect a rule table (a rules.sqlite file or a model directory)."""
+
+
+@rules_group.command("dump")
+@click.argument("model", type=click.Path(exists=True))
+def rules_dump(model):
+    """Print every rule: src ||| trg ||| features ||| counts ||| alignment."""
+    from pseudogen.ruletable.lookup import RuleTable
+
+    with RuleTable.open(model) as table:
+        table.dump(sys.stdout)
+
+
+@rules_group.command("query")
+@click.argument("model", type=click.Path(exists=True))
+@click.argument("code", required=False)
+@click.option("--tree", "sexpr", help="Query with this s-expression tree instead of parsing CODE.")
+@click.option("--language", default="python", show_default=True, help="Programming language of CODE.")
+def rules_query(model, code, sexpr, language):
+    """Show the rules that match each node of a statement's tree."""
+    from pseudogen.ruletable.lookup import RuleTable
+    from pseudogen.ruletable.query import format_matches, parse_statement
+
+    tree = parse_statement(code, sexpr, language)
+    with RuleTable.open(model) as table:
+        click.echo(format_matches(tree, table.matching_all(tree)))
 
 
 # --- decoder ---
