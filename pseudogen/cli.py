@@ -327,8 +327,7 @@ def translate_statements(file, model_dir: str, nbest: int, explain: bool, pop_li
     from pseudogen.translator import Translator, translate_lines
 
     translator = Translator(model_dir, pop_limit=pop_limit)
-    out = click.get_text_stream("stdout")
-    failed = translate_lines(translator, file, out, click.get_text_stream("stderr"), file.name, nbest, explain)
+    failed = translate_lines(translator, file, sys.stdout, sys.stderr, file.name, nbest, explain)
     if failed:
         click.echo(f"error: {failed} line(s) could not be translated", err=True)
         sys.exit(1)

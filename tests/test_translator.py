@@ -81,3 +81,80 @@ def test_explain_output(translator):
 def test_pop_limit_must_be_positive(tmp_path):
     with pytest.raises(PseudogenError, match="pop limit"):
         Translator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 0)
+
+
+# -- the command line, with a tiny model made by the real pipeline pieces -----------
+TRAIN = [  # code, description, links (leaf i - word j)
+    ("x = 1", "set x to 1", "0-0 1-1 2-3"),
+    ("y = 2", "set y to 2", "0-0 1-1 2-3"),
+    ("return x", "return x", "0-0 1-1"),
+    ("return result", "return result", "0-0 1-1"),
+    ("if x > 5 :", "if x is greater than 5", "0-0 1-1 2-2 2-3 2-4 3-5"),
+    ("if y > 2 :", "if y is greater than 2", "0-0 1-1 2-2 2-3 2-4 3-5"),
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    from pseudogen.lm.kneser_ney import KneserNeyEstimator
+    from pseudogen.model import ModelDirectory
+    from pseudogen.ruletable.build import build_rule_table
+    from pseudogen.syntax.frontends import get_frontend
+
+    work = tmp_path_factory.mktemp("train")
+    python = get_frontend("python")
+    (work / "trees.txt").write_text("".join(python.parse(c).to_sexpr() + "\n" for c, _, _ in TRAIN))
+    (work / "target.txt").write_text("".join(t + "\n" for _, t, _ in TRAIN))
+    (work / "alignment.txt").write_text("".join(a + "\n" for _, _, a in TRAIN))
+    build_rule_table(work / "trees.txt", work / "target.txt", work / "alignment.txt", work / "rules.sqlite",
+                     processes=1)
+    lm = KneserNeyEstimator(order=3, discount_fallback=(0.5, 1.0, 1.5)).fit(t.split() for _, t, _ in TRAIN)
+    lm.write_arpa(work / "lm.arpa")
+    return ModelDirectory.create(work / "model", work / "rules.sqlite", work / "lm.arpa", 3, "python", "en").path
+
+
+def _run(args, stdin=None):
+    from click.testing import CliRunner
+
+    from pseudogen.cli import main
+
+    return CliRunner().invoke(main, args, input=stdin)
+
+
+def test_cli_translates_unseen_statements_and_copies_identifiers(model_dir, tmp_path):
+    source = tmp_path / "in.py"
+    source.write_text("z = 7\nif count > 10 :\nreturn total\n")
+    result = _run(["translate", str(source), "--model", str(model_dir)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["set z to 7", "if count is greater than 10", "return total"]
+
+
+def test_cli_bad_line_gives_an_empty_line_a_message_and_exit_1(model_dir):
+    result = _run(["translate", "-", "--model", str(model_dir)], stdin="x = 1\nif ( :\nreturn x\n")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["set x to 1", "", "return x"]
+    assert result.stderr.splitlines()[0].startswith("error: <stdin>:2: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_nbest_and_explain(model_dir):
+    result = _run(["translate", "-", "--model", str(model_dir), "--nbest", "3", "--pop-limit", "10"], stdin="x = 3\n")
+    first = result.stdout.splitlines()[0].split(" ||| ")
+    assert first[:2] == ["0", "set x to 3"] and "lm=" in first[2]
+    result = _run(["translate", "-", "--model", str(model_dir), "--explain"], stdin="x = 3\n")
+    assert "rule: Assign (" in result.stdout and "<=  (Assign (HEAD =) (Name x) (Num 3))" in result.stdout
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: (d / "rules.sqlite").write_bytes(b"corrupt"), "does not match the hash"),
+    (lambda d: (d / "model.toml").unlink(), "not a model directory"),
+])
+def test_cli_reports_a_broken_model_in_one_line(model_dir, tmp_path, damage, message):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    damage(broken)
+    result = _run(["translate", "-", "--model", str(broken)], stdin="x = 1\n")
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
