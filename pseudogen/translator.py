@@ -11,7 +11,8 @@ features plus `lm`, the log10 probability of the whole output sentence, so that
 
 Files are translated line by line; a line that cannot be parsed gives a
 message on stderr (with its line number) and an empty output line, so output
-lines stay aligned with input lines, and the others are translated anyway.
+lines stay aligned with input lines, and the others are translated anyway. A
+blank input line gives a blank output line.
 """
 from __future__ import annotations
 
@@ -142,7 +143,10 @@ def translate_lines(
     """Translate each line to `out`; report bad lines on `errors`. Returns how many failed."""
     failed = 0
     for number, line in enumerate(lines, 1):
-        line = line.rstrip("\n")
+        line = line.rstrip("\r\n")
+        if not line.strip():  # a blank line stays blank (no statement, no error)
+            out.write("" if nbest else "\n")
+            continue
         try:
             results = translator.nbest(line, max(nbest, 1))
         except PseudogenError as err:
@@ -156,6 +160,7 @@ def translate_lines(
             out.write("\n" if not nbest else "")
             continue
         out.write(_format(results, number - 1, nbest, explain))
+        out.flush()  # one line in, one line out, also when used interactively
     return failed
 
 

@@ -52,9 +52,9 @@ def test_weights_change_the_choice(tmp_path):
 
 def test_translate_lines_keeps_going_after_a_bad_line(translator):
     out, err = io.StringIO(), io.StringIO()
-    failed = translate_lines(translator, [IF_LINE + "\n", "(If (broken\n", "(Name y)\n"], out, err, "in.txt")
+    failed = translate_lines(translator, [IF_LINE + "\n", "(If (broken\n", "  \n", "(Name y)\n"], out, err, "in.txt")
     assert failed == 1
-    assert out.getvalue() == "if x is greater than 5 ,\n\ny\n"
+    assert out.getvalue() == "if x is greater than 5 ,\n\n\ny\n"
     assert err.getvalue().startswith("error: in.txt:2: ")
     assert err.getvalue().count("\n") == 1
 
