@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Mapping, TextIO
 from pseudogen.decode.cube_pruning import cube_prune
 from pseudogen.decode.derivation import Derivation, Step, format_explanation
 from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
-from pseudogen.decode.kbest import KBest
+from pseudogen.decode.kbest import KBest, best_derivation
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
 
@@ -119,6 +119,8 @@ class Translator:
             self._edges = EdgeFactory(self.weights, lm)
         graph = build_hypergraph(tree, self.grammar, self.weights, lm, self._edges)
         forest = cube_prune(graph, lm, self.weights, self.pop_limit)
+        if n == 1:
+            return [self._translation(best_derivation(forest))]
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
         return [self._translation(derivation) for _, derivation in found]
 

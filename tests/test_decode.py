@@ -6,7 +6,7 @@ import pytest
 from decoding_fixtures import BIGRAM_ARPA, TRIGRAM_ARPA, MemoryGrammar, ScoredRule, write_arpa
 from pseudogen.decode.cube_pruning import NO_LIMIT, cube_prune
 from pseudogen.decode.hypergraph import build_hypergraph
-from pseudogen.decode.kbest import KBest
+from pseudogen.decode.kbest import KBest, best_derivation
 from pseudogen.lm.kenlm_model import LanguageModel
 from pseudogen.ruletable.rule import Rule, Var
 from pseudogen.syntax.tree import Tree
@@ -235,3 +235,13 @@ def test_tokens_with_spaces_are_looked_up_as_written_in_the_corpus(tmp_path):
     assert lm.sentence_score(["'a b'"]) == pytest.approx(lm.sentence_score(["'a\u2581b'"]))
     fragment, delta = lm.fragment(["x", "'a b'"])
     assert delta + lm.finish(fragment) == pytest.approx(lm.sentence_score(["x", "'a b'"]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_derivation_is_the_first_of_the_kbest(lm, seed):
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
+    forest = cube_prune(graph, lm, WEIGHTS, pop_limit=3)
+    score, first = next(KBest(forest).derivations())
+    best = best_derivation(forest)
+    assert best.words() == first.words() == list(forest.goal.words)
+    assert score == pytest.approx(forest.goal.score)

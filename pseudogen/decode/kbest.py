@@ -23,6 +23,23 @@ from pseudogen.decode.cube_pruning import Forest, Item
 from pseudogen.decode.derivation import Derivation
 
 
+def best_derivation(forest: Forest) -> Derivation:
+    """The 1-best derivation, read from the items' best back-pointers (no k-best bookkeeping)."""
+    graph = forest.graph
+    built: dict[int, Derivation] = {}
+    order: list[Item] = []
+    stack = [forest.goal.best.tails[0]]
+    while stack:  # collect the items of the best derivation, parents first
+        item = stack.pop()
+        order.append(item)
+        stack.extend(item.best.tails)
+    for item in reversed(order):  # build children before parents
+        edge = item.best.edge
+        children = tuple(built[id(t)] for t in item.best.tails)
+        built[id(item)] = Derivation(edge, graph.nodes[edge.head], children)
+    return built[id(forest.goal.best.tails[0])]
+
+
 class _Ranked(NamedTuple):
     score: float
     incoming: int  # index into item.incoming
