@@ -49,7 +49,10 @@ def peak_memory_mb() -> float:
 
 def build_model(corpus: Path, work: Path, lm_order: int) -> Path:
     """Train a Django model with the real pieces: parse, tokenise, align, extract, LM, model directory."""
-    from pseudogen.align import SymmetricAligner
+    try:
+        from pseudogen.align import SymmetricAligner
+    except ImportError:
+        raise SystemExit("--build needs the aligner (pseudogen.align.SymmetricAligner); give --model instead")
     from pseudogen.corpus.parallel import read_lines
     from pseudogen.errors import PseudogenError
     from pseudogen.lm.kneser_ney import KneserNeyEstimator
