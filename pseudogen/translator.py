@@ -94,6 +94,8 @@ class Translator:
 
     def parse(self, line: str) -> Tree:
         if self._parse is None:
+            if self.model is None:
+                raise PseudogenError("this translator was given no parser: translate trees with translate_tree")
             self._parse = _frontend_parser(self.model.source_language)
         return self._parse(line)
 

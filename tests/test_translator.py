@@ -78,6 +78,13 @@ def test_explain_output(translator):
     assert "    [1,2) 'x' copy: Name ( \"x\" ) ||| \"x\"  <=  (Name x)" in text
 
 
+def test_a_translator_without_a_parser_says_so(tmp_path):
+    translator = Translator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 5)
+    with pytest.raises(PseudogenError, match="no parser"):
+        translator.translate("x = 1")
+    assert translator.translate_tree(Tree.from_sexpr("(Name x)")).text == "x"
+
+
 def test_pop_limit_must_be_positive(tmp_path):
     with pytest.raises(PseudogenError, match="pop limit"):
         Translator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 0)
