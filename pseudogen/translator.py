@@ -184,19 +184,14 @@ def _format(results: list[Translation], index: int, nbest: int, explain: bool) -
 
 
 def _frontend_parser(language: str) -> Callable[[str], Tree]:
-    try:
-        from pseudogen.syntax.frontends import get_frontend
-    except ImportError:
-        raise PseudogenError(f"no frontend is installed for source language {language!r}") from None
+    from pseudogen.syntax.frontends import get_frontend
+
     return get_frontend(language).parse
 
 
 def _detokenizer(language: str) -> Callable[[list[str]], str]:
-    """The target language's detokenizer; plain spaces where none is defined."""
-    try:
-        from pseudogen.text import get_tokenizer
-    except ImportError:
-        return " ".join
+    from pseudogen.text import get_tokenizer
+
     return get_tokenizer(language).detokenize
 
 
