@@ -18,12 +18,10 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests
 
 # the default model (Python -> English, from the Django corpus) is built once into the user cache
-DEFAULT_MODEL = $$($(PY) -c 'from pseudogen.pipeline import default_model_dir; print(default_model_dir())')
-
 demo: $(STAMP)
 	$(VENV)/bin/pseudogen train --default --resume
 	@echo "--- examples/demo.py, one statement per line, and its pseudo-code:"
-	$(VENV)/bin/pseudogen translate --model "$(DEFAULT_MODEL)" examples/demo.py | paste examples/demo.py - | sed 's/\t/   =>   /'
+	$(VENV)/bin/pseudogen translate examples/demo.py | paste examples/demo.py - | sed 's/\t/   =>   /'
 
 clean:
 	rm -rf $(VENV) build *.egg-info
