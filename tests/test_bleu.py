@@ -99,7 +99,7 @@ def test_sentence_bleu_agrees_with_sacrebleu(pairs):
         assert bleu.sentence_bleu(hyp, ref) == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.parametrize("smooth", ["exp", "none"])
+@pytest.mark.parametrize("smooth", ["exp", "none", "floor", "add-k"])
 def test_vectorised_rows_agree_with_single_scores(smooth):
     rng = np.random.default_rng(3)
     refs = [line.split() for line in reference_lines(60)]
@@ -107,6 +107,7 @@ def test_vectorised_rows_agree_with_single_scores(smooth):
     stats = bleu.corpus_stats(hyps, refs)
     rows = np.array([stats[rng.random(len(stats)) < 0.3].sum(axis=0) for _ in range(30)]
                     + [np.zeros(bleu.STATS_SIZE, dtype=np.int64), stats[:1].sum(axis=0)])
+    rows = np.concatenate([rows, stats[:20]])
     expected = [bleu.bleu_from_stats(row, smooth).score for row in rows]
     assert bleu.bleu_of_rows(rows, smooth) == pytest.approx(expected, abs=1e-9)
 

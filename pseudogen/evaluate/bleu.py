@@ -162,31 +162,34 @@ def bleu_from_stats(stats: np.ndarray, smooth: str = "exp", smooth_value: float 
     return BleuScore(bp * math.exp(log_sum / used_orders), tuple(precisions), bp, hyp_len, ref_len)
 
 
-def bleu_of_rows(stats: np.ndarray, smooth: str = "exp") -> np.ndarray:
-    """Corpus BLEU (0-100) of each row of summed statistics, vectorised.
+def bleu_of_rows(stats: np.ndarray, smooth: str = "exp", smooth_value: float | None = None) -> np.ndarray:
+    """BLEU (0-100) of each row of summed statistics, vectorised, without effective order.
 
-    For tuners that score many candidate corpora at once; supports ``none`` and
-    ``exp`` smoothing without effective order (corpus BLEU), and agrees with
-    ``bleu_from_stats`` row by row.
+    For tuners that score many candidate corpora (MERT) or many sentences (PRO)
+    at once; agrees with `bleu_from_stats` row by row.
     """
-    if smooth not in ("none", "exp"):
-        raise PseudogenError(f"vectorised corpus BLEU supports smoothing none or exp, not {smooth!r}")
+    smooth_value = _check_smoothing(smooth, smooth_value)
     stats = np.asarray(stats, dtype=np.float64).reshape(-1, STATS_SIZE)
     hyp_len, ref_len = stats[:, HYP_LEN], stats[:, REF_LEN]
-    matches, totals = stats[:, MATCHES], stats[:, TOTALS]
+    no_match = stats[:, MATCHES].sum(axis=1) == 0
+    matches, totals = stats[:, MATCHES].copy(), stats[:, TOTALS].copy()
+    if smooth == "add-k":
+        matches[:, 1:] += smooth_value
+        totals[:, 1:] += smooth_value
     with np.errstate(divide="ignore", invalid="ignore"):
         log_bp = np.where(hyp_len < ref_len, 1 - ref_len / np.maximum(hyp_len, 1), 0.0)
         # an order with no n-grams at all stops the sum there (as sacrebleu's `break`)
         present = np.cumprod(totals > 0, axis=1).astype(bool)
         unmatched = present & (matches == 0)
+        precision = matches / totals
         if smooth == "exp":
-            halvings = np.cumsum(unmatched, axis=1)
-            precision = np.where(unmatched, 1.0 / (2.0 ** halvings * totals), matches / totals)
-        else:
-            precision = matches / totals
-        logs = np.where(present & (precision > 0), np.log(np.where(precision > 0, 100.0 * precision, 1.0)), LOG_ZERO)
+            precision = np.where(unmatched, 1.0 / (2.0 ** np.cumsum(unmatched, axis=1) * totals), precision)
+        elif smooth == "floor":
+            precision = np.where(unmatched, smooth_value / totals, precision)
+        usable = present & (precision > 0)
+        logs = np.where(usable, np.log(100.0 * np.where(usable, precision, 1.0)), LOG_ZERO)
     scores = np.exp(log_bp + logs.sum(axis=1) / ORDER)
-    scores[(matches.sum(axis=1) == 0) | (hyp_len == 0)] = 0.0
+    scores[no_match | (hyp_len == 0)] = 0.0
     return scores
 
 
