@@ -6,6 +6,7 @@ import pytest
 from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune import mert
 from pseudogen.tune.nbest import Hypothesis, NbestPool
+from pseudogen.tune.synthetic import oracle_set
 
 NAMES = ("lm", "tm", "penalty")
 
@@ -78,24 +79,10 @@ def test_interval_scores_accumulate_statistics():
 
 def synthetic_oracle_pool(seed=0, sentences=40, hypotheses=12, dims=4):
     """N-best lists whose BLEU falls with the rank under a hidden weight vector."""
-    rng = np.random.default_rng(seed)
-    true_weights = np.array([1.0, -0.5, 0.25, 2.0])[:dims]
-    names = [f"f{i}" for i in range(dims)]
-    refs, lists = [], []
-    for s in range(sentences):
-        ref = tuple(f"r{s}_{i}" for i in range(10))
-        features = rng.normal(size=(hypotheses, dims))
-        ranking = np.argsort(-(features @ true_weights))
-        nbest = [None] * hypotheses
-        for rank, index in enumerate(ranking):
-            correct = max(0, 10 - rank)  # the hidden best is exact, each rank down loses a word
-            words = ref[:correct] + tuple(f"junk{rank}_{i}" for i in range(10 - correct))
-            nbest[index] = Hypothesis(words, dict(zip(names, features[index])))
-        refs.append(ref)
-        lists.append(nbest)
-    pool = NbestPool(refs, names)
-    pool.add(lists)
-    return pool, true_weights
+    synthetic = oracle_set(sentences, hypotheses, dims, seed)
+    pool = NbestPool(synthetic.references, synthetic.feature_names)
+    pool.add(synthetic.candidates)
+    return pool, synthetic.true_weights
 
 
 def oracle_first_share(pool, weights):
@@ -106,7 +93,7 @@ def oracle_first_share(pool, weights):
 
 def test_mert_recovers_a_vector_that_ranks_the_oracle_first():
     pool, true_weights = synthetic_oracle_pool()
-    start = np.array([-1.0, 1.0, -1.0, -1.0])
+    start = -true_weights
     assert oracle_first_share(pool, start) < 0.2
     weights = mert.MertTuner(restarts=3, seed=1).optimise(pool, start)
     assert oracle_first_share(pool, weights) == 1.0

@@ -1,15 +1,27 @@
 import numpy as np
 import pytest
 
-from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune.nbest import Hypothesis, NbestPool
 from pseudogen.tune.pro import ProTuner, fit_ranker, sentence_bleu_table
-from tests.test_mert import oracle_first_share, synthetic_oracle_pool
+from pseudogen.tune.synthetic import oracle_set
+
+
+def synthetic_oracle_pool(sentences=40):
+    synthetic = oracle_set(sentences, hypotheses=12, dims=4, seed=0)
+    pool = NbestPool(synthetic.references, synthetic.feature_names)
+    pool.add(synthetic.candidates)
+    return pool, synthetic.true_weights
+
+
+def oracle_first_share(pool, weights):
+    padded = pool.padded()
+    chosen = np.where(padded.mask, padded.features @ weights, -np.inf).argmax(axis=1)
+    return float(np.mean(padded.stats[np.arange(len(chosen)), chosen, 2] == padded.stats[np.arange(len(chosen)), chosen, 1]))
 
 
 def test_pro_recovers_a_vector_that_ranks_the_oracle_first():
     pool, true_weights = synthetic_oracle_pool()
-    start = np.array([-1.0, 1.0, -1.0, -1.0])
+    start = -true_weights
     weights = ProTuner(interpolation=1.0, seed=2).optimise(pool, start)
     # PRO keeps the pairs with the largest BLEU gaps, so near-ties at the top
     # are seldom trained on: nearly all oracles first, and the hidden direction
@@ -20,8 +32,8 @@ def test_pro_recovers_a_vector_that_ranks_the_oracle_first():
 
 
 def test_interpolation_moves_a_tenth_of_the_way():
-    pool, _ = synthetic_oracle_pool(sentences=10)
-    start = np.array([-0.25, 0.25, -0.25, -0.25])
+    pool, true_weights = synthetic_oracle_pool(sentences=10)
+    start = -true_weights / np.abs(true_weights).sum()
     learned = ProTuner(interpolation=1.0, seed=5).optimise(pool, start)
     mixed = ProTuner(interpolation=0.1, seed=5).optimise(pool, start)
     assert mixed == pytest.approx((0.1 * learned + 0.9 * start) / np.abs(0.1 * learned + 0.9 * start).sum())

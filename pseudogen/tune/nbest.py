@@ -24,7 +24,10 @@ from pseudogen.evaluate.bleu import STATS_SIZE, Reference
 
 
 class Hypothesis(NamedTuple):
-    """One translation of a tuning sentence: its words and its feature values."""
+    """One translation of a tuning sentence: its words and its feature values.
+
+    Anything with `.words` and `.features` (a decoder's Translation) will do.
+    """
 
     words: tuple[str, ...]
     features: Mapping[str, float]
@@ -63,6 +66,10 @@ class NbestPool:
     def vector(self, features: Mapping[str, float]) -> np.ndarray:
         """A feature mapping as a vector in `feature_names` order (missing features are 0)."""
         return np.array([float(features.get(name, 0.0)) for name in self.feature_names])
+
+    def reference_stats(self, index: int, words: Sequence[str]) -> np.ndarray:
+        """BLEU sufficient statistics of some words against sentence `index`'s reference."""
+        return self._references[index].stats(words)
 
     def add(self, nbest_lists: Sequence[Sequence[Hypothesis]]) -> int:
         """Pool one iteration's n-best lists (one per sentence); returns how many were new."""
