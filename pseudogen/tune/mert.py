@@ -72,37 +72,36 @@ def _first_best(intercepts: np.ndarray, slopes: np.ndarray, mask: np.ndarray) ->
 def upper_envelope(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray) -> Envelope:
     """The breakpoints of every sentence's upper envelope along weights + gamma * direction."""
     intercepts = pool.features @ weights
-    slopes = pool.features @ direction
-    mask = pool.mask
-    rows = np.arange(len(mask))
-    best = _first_best(intercepts, slopes, mask)
+    slopes = np.where(pool.mask, pool.features @ direction, -np.inf)  # padding is never steeper
+    rows = np.arange(len(pool.mask))
+    best = _first_best(intercepts, slopes, pool.mask)
     start_stats = pool.stats[rows, best].sum(axis=0)
     found_x, found_delta = [], []
-    active = rows[mask.any(axis=1)]
+    active = rows[pool.mask.any(axis=1)]
+    intercepts, slopes, best_now = intercepts[active], slopes[active], best[active]
     while len(active):
-        x, steepest = _next_breakpoints(intercepts[active], slopes[active], mask[active], best[active])
+        x, steepest = _next_breakpoints(intercepts, slopes, best_now)
         moving = np.isfinite(x)
-        active, x, steepest = active[moving], x[moving], steepest[moving]
-        found_x.append(x)
-        found_delta.append(pool.stats[active, steepest] - pool.stats[active, best[active]])
-        best[active] = steepest
+        found_x.append(x[moving])
+        found_delta.append(pool.stats[active[moving], steepest[moving]] - pool.stats[active[moving], best_now[moving]])
+        if not moving.all():
+            active, intercepts, slopes = active[moving], intercepts[moving], slopes[moving]
+        best_now = steepest[moving]
     breakpoints = np.concatenate(found_x) if found_x else np.zeros(0)
     deltas = np.concatenate(found_delta) if found_delta else np.zeros((0, pool.stats.shape[2]), dtype=np.int64)
     return Envelope(start_stats, breakpoints, deltas)
 
 
-def _next_breakpoints(intercepts, slopes, mask, best):
+def _next_breakpoints(intercepts: np.ndarray, slopes: np.ndarray, best: np.ndarray):
     """For each sentence, the nearest gamma where a steeper line overtakes the current best, and that line."""
     rows = np.arange(len(best))
-    best_a = intercepts[rows, best][:, None]
-    best_b = slopes[rows, best][:, None]
-    rise = slopes - best_b
-    steeper = mask & (rise > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = np.where(steeper, (best_a - intercepts) / np.where(steeper, rise, 1.0), np.inf)
+    rise = slopes - slopes[rows, best][:, None]
+    steeper = rise > 0
+    crossing = np.full(rise.shape, np.inf)
+    np.divide(intercepts[rows, best][:, None] - intercepts, rise, out=crossing, where=steeper)
     nearest = crossing.min(axis=1)
     tolerance = 1e-12 * np.maximum(1.0, np.abs(nearest))
-    at_nearest = steeper & (crossing <= (nearest + tolerance)[:, None])
+    at_nearest = crossing <= (nearest + tolerance)[:, None]
     steepest = np.where(at_nearest, slopes, -np.inf).argmax(axis=1)
     return nearest, steepest
 
@@ -157,7 +156,7 @@ class MertTuner:
 
     name = "mert"
 
-    def __init__(self, restarts: int = 20, random_directions: int = 3, max_sweeps: int = 100,
+    def __init__(self, restarts: int = 10, random_directions: int = 3, max_sweeps: int = 100,
                  smooth: str = "exp", seed: int = 0):
         self.restarts = restarts
         self.random_directions = random_directions
