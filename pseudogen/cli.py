@@ -133,3 +133,23 @@ class _BadLineReport:
 
     def summary(self) -> str:
         return f"; skipped {self.count} bad lines" if self.count else ""
+
+
+# --- evaluation and tuning ---
+
+@main.command("evaluate")
+@click.argument("corpus_name", metavar="CORPUS_DIR")
+@click.option("--hypotheses", "hypotheses_file", required=True, type=click.Path(dir_okay=False),
+              help="System output to score: one line per statement of the split.")
+@click.option("--split", default="dev", show_default=True, type=click.Choice(["dev", "test", "train"]))
+@click.option("--lang", "-l", default="en", show_default=True, help="Language of the text side (its tokenizer).")
+@click.option("--by-construct", is_flag=True, help="Break BLEU down by statement type (assignment, call, if, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for scripts.")
+def evaluate_command(corpus_name: str, hypotheses_file: str, split: str, lang: str, by_construct: bool,
+                     as_json: bool) -> None:
+    """Score pseudo-code output against a corpus split: BLEU (sacrebleu 13a), RIBES, exact match."""
+    from pseudogen.evaluate.run import evaluate_output_file
+
+    command = "pseudogen " + " ".join(sys.argv[1:])
+    report = evaluate_output_file(hypotheses_file, corpus_name, split, lang, by_construct, command)
+    click.echo(report.to_json() if as_json else report.to_table())
