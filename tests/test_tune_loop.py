@@ -69,3 +69,18 @@ def test_unknown_tuner_is_a_user_error():
         get_tuner("simplex")
     with pytest.raises(PseudogenError, match="no feature weights"):
         tune(lambda w: [], [("a",)], {})
+
+
+def test_pool_dedupes_and_leaves_out_non_finite_features(caplog):
+    from pseudogen.tune.nbest import NbestPool
+
+    ref = ("a", "b", "c")
+    pool = NbestPool([ref], ("x", "y"))
+    first = [Hypothesis(ref, {"x": 1.0}), Hypothesis(ref, {"x": 1.0, "y": 0.0}), Hypothesis(ref, {"x": 2.0})]
+    assert pool.add([first]) == 2  # a missing feature is 0, so the second is the first again
+    with caplog.at_level(logging.WARNING, logger="pseudogen.tune"):
+        assert pool.add([[Hypothesis(("a",), {"x": float("-inf")}), Hypothesis(ref, {"x": 2.0})]]) == 0
+    assert "left out 1 hypotheses" in caplog.text
+    assert pool.size == 2
+    with pytest.raises(PseudogenError, match="2 n-best lists for 1 tuning sentences"):
+        pool.add([[], []])

@@ -5,7 +5,8 @@ every sentence's n-best list to a pool; the tuner then optimises over all
 hypotheses seen so far (Och 2003, §5), which keeps it from oscillating
 between weight vectors whose n-best lists do not overlap. A hypothesis is the
 same as one already pooled when its words and its feature values are equal;
-the loop stops when an iteration adds none.
+the loop stops when an iteration adds none. A hypothesis whose features are
+not all finite (an infinite LM cost) is left out, with a warning.
 
 For the tuners, each hypothesis is reduced once to its feature vector (in
 `feature_names` order) and its BLEU sufficient statistics against the
@@ -15,12 +16,15 @@ line searches and pair sampling are numpy operations over the whole set.
 """
 from __future__ import annotations
 
+import logging
 from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.bleu import STATS_SIZE, Reference
+
+log = logging.getLogger("pseudogen.tune")
 
 
 class Hypothesis(NamedTuple):
@@ -75,10 +79,13 @@ class NbestPool:
         """Pool one iteration's n-best lists (one per sentence); returns how many were new."""
         if len(nbest_lists) != len(self._references):
             raise PseudogenError(f"{len(nbest_lists)} n-best lists for {len(self._references)} tuning sentences")
-        new = 0
+        new = skipped = 0
         for index, nbest in enumerate(nbest_lists):
             for hyp in nbest:
                 vector = self.vector(hyp.features)
+                if not np.isfinite(vector).all():
+                    skipped += 1
+                    continue
                 key = (tuple(hyp.words), vector.tobytes())
                 if key in self._seen[index]:
                     continue
@@ -86,6 +93,8 @@ class NbestPool:
                 self._features[index].append(vector)
                 self._stats[index].append(self._references[index].stats(hyp.words))
                 new += 1
+        if skipped:
+            log.warning("left out %d hypotheses whose features are not finite numbers", skipped)
         if new:
             self._padded = None
         return new
