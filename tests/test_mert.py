@@ -11,7 +11,7 @@ from pseudogen.tune.synthetic import oracle_set
 NAMES = ("lm", "tm", "penalty")
 
 
-def random_pool(seed, sentences=4, hypotheses=6, vocab=6, length=6):
+def random_pool(seed, sentences=4, hypotheses=6, vocab=6, length=6, integer=False):
     rng = np.random.default_rng(seed)
     refs = [[f"w{x}" for x in rng.integers(0, vocab, length)] for _ in range(sentences)]
     lists = []
@@ -20,7 +20,8 @@ def random_pool(seed, sentences=4, hypotheses=6, vocab=6, length=6):
         for _ in range(hypotheses):
             words = [w if rng.random() < 0.6 else f"w{rng.integers(0, vocab)}" for w in ref]
             words = words[: int(rng.integers(3, length + 1))]
-            nbest.append(Hypothesis(tuple(words), dict(zip(NAMES, rng.normal(size=len(NAMES))))))
+            values = rng.integers(-2, 3, size=len(NAMES)) if integer else rng.normal(size=len(NAMES))
+            nbest.append(Hypothesis(tuple(words), dict(zip(NAMES, values.tolist()))))
         lists.append(nbest)
     pool = NbestPool(refs, NAMES)
     pool.add(lists)
@@ -37,16 +38,21 @@ def brute_force_best(padded, weights, direction):
             if b[s, i] != b[s, j]:
                 crossings.add((a[s, i] - a[s, j]) / (b[s, j] - b[s, i]))
     points = sorted(crossings)
+    if not points:
+        return mert.corpus_bleu_at(padded, weights)
     probes = [points[0] - 1] + [(x + y) / 2 for x, y in zip(points, points[1:])] + [points[-1] + 1]
     scores = [mert.corpus_bleu_at(padded, weights + g * direction) for g in probes]
     return max(scores)
 
 
+@pytest.mark.parametrize("integer", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_line_search_finds_the_exact_optimum(seed):
-    padded = random_pool(seed).padded()
+def test_line_search_finds_the_exact_optimum(seed, integer):
+    # integer features (word and rule counts) make ties: equal slopes, lines through one point
+    padded = random_pool(seed, sentences=6, hypotheses=8, integer=integer).padded()
     rng = np.random.default_rng(100 + seed)
-    weights, direction = rng.normal(size=3), rng.normal(size=3)
+    weights = rng.integers(-2, 3, size=3).astype(float) if integer else rng.normal(size=3)
+    direction = np.eye(3)[seed % 3] if integer else rng.normal(size=3)
     result = mert.line_search(padded, weights, direction)
     assert result.bleu == pytest.approx(brute_force_best(padded, weights, direction), abs=1e-9)
     # the chosen step really gives the BLEU the search claims
