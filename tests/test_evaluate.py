@@ -9,6 +9,7 @@ from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.constructs import construct_of, construct_of_label
 from pseudogen.evaluate.exact import exact_match_rate
 from pseudogen.evaluate.report import evaluate
+from pseudogen.syntax.frontends import get_frontend
 
 CODE = [
     "def strip_tags ( value ) :",
@@ -79,6 +80,17 @@ def test_construct_of_frontend_labels():
     assert construct_of_label("AugAssign") == "augmented assignment"
     assert construct_of_label("AsyncFor") == "for"
     assert construct_of_label("Pass") == "other"
+    assert construct_of_label("Elif") == "if/elif/else"
+    assert construct_of_label("Decorator") == "def"
+    assert construct_of_label("Call") == "call/expression"
+    assert construct_of_label("Yield") == "call/expression"
+    assert construct_of_label("NoSuchLabel") == "other"
+
+
+def test_construct_agrees_with_the_frontend_on_django_lines():
+    frontend = get_frontend("python")
+    for line in CODE:
+        assert construct_of_label(frontend.parse(line).label) == construct_of(line), line
 
 
 def test_exact_match_rate():

@@ -9,7 +9,9 @@ imports, ...) shows it. A line is classified in two steps:
    a compound header such as ``def f ( x ) :`` with its body on later lines.
 2. Otherwise by the type of the statement Python's own parser (`ast`) finds;
    the names are those of `ast` node classes, which are also the root labels
-   of the Python frontend's trees (`construct_of_label`).
+   of the Python frontend's trees (`construct_of_label` maps those too,
+   including its fragment labels `Elif`, `Else`, `ExceptHandler`, `Finally`,
+   `Decorator`).
 
 A line that does not parse (a fragment of a statement that spans lines) falls
 back to its tokens: an ``=`` token makes an assignment, ``+=`` and the like an
@@ -30,6 +32,9 @@ LABEL_GROUPS = {
     "FunctionDef": "def", "AsyncFunctionDef": "def", "ClassDef": "class",
     "Import": "import", "ImportFrom": "import", "Return": "return", "Raise": "raise",
     "Try": "try/except/finally", "TryStar": "try/except/finally", "With": "with", "AsyncWith": "with",
+    # the Python frontend's labels for fragments (docs/frontends.md)
+    "Elif": "if/elif/else", "Else": "if/elif/else", "ExceptHandler": "try/except/finally",
+    "Finally": "try/except/finally", "Decorator": "def",
 }
 
 KEYWORD_GROUPS = {
@@ -44,8 +49,17 @@ AUGMENTED_OPERATORS = frozenset({"+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>
 
 
 def construct_of_label(label: str) -> str:
-    """The construct group of an `ast` node type name (a frontend tree's root label)."""
-    return LABEL_GROUPS.get(label, "other")
+    """The construct group of an `ast` node type name (a frontend tree's root label).
+
+    An expression label (the frontend's rules drop the `Expr` wrapper of an
+    expression statement, leaving `Call`, `Yield`, ...) is a call/expression.
+    """
+    if label in LABEL_GROUPS:
+        return LABEL_GROUPS[label]
+    node_type = getattr(ast, label, None)
+    if isinstance(node_type, type) and issubclass(node_type, ast.expr):
+        return "call/expression"
+    return "other"
 
 
 def _first_keyword(words: list[str]) -> str:
