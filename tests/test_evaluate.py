@@ -174,3 +174,40 @@ def test_cli_evaluate_wrong_line_count_is_one_line_error(corpus, tmp_path):
     assert result.exit_code == 1
     assert "short.txt: 5 lines, but the dev split has 8" in result.output
     assert "Traceback" not in result.output
+
+
+def open_toy_translator():
+    from pseudogen.evaluate.run import TranslatedLine
+
+    outputs = dict(zip(CODE, OUTPUT))
+
+    def translate(line):
+        if line == "break":
+            return TranslatedLine("", 0.0, 0.01, "cannot parse")
+        return TranslatedLine(outputs[line], 1.0, 0.01)
+
+    return translate
+
+
+def test_evaluate_translator_reports_failures_and_speed():
+    from pseudogen.corpus.parallel import Pair
+    from pseudogen.evaluate.run import evaluate_translator
+
+    failures = []
+    report, outputs = evaluate_translator(open_toy_translator, [Pair(c, a) for c, a in zip(CODE, ANNO)],
+                                          processes=1, on_error=lambda i, m: failures.append((i, m)))
+    assert failures == [(4, "cannot parse")]
+    assert outputs[4] == "" and outputs[0] == OUTPUT[0]
+    assert report.statements_per_second == pytest.approx(8 / 0.08)
+    from pseudogen.text import get_tokenizer
+
+    words = sum(len(get_tokenizer("en").tokenize(line)) for line in outputs)  # the corpus tokenisation
+    assert report.unknown_rate == pytest.approx(7 / words)
+    expected = sacrebleu.corpus_bleu(outputs, [ANNO]).score
+    assert report.bleu == pytest.approx(expected, abs=1e-6)
+
+
+def test_cli_evaluate_needs_model_and_corpus(corpus):
+    result = CliRunner().invoke(main, ["evaluate", str(corpus)])
+    assert result.exit_code == 2
+    assert "give MODEL CORPUS_DIR, or --hypotheses FILE CORPUS_DIR" in result.output
