@@ -236,6 +236,85 @@ def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int,
     click.echo(report.summary())
 
 
+# --- rule extraction and the rule table ---
+@main.command("extract")
+@click.argument("align_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--trees", type=click.Path(dir_okay=False), help="One s-expression tree per line [ALIGN_DIR/trees.txt].")
+@click.option("--target", type=click.Path(dir_okay=False), help="The target words, one sentence per line [ALIGN_DIR/target.txt].")
+@click.option("--alignment", type=click.Path(dir_okay=False), help="Pharaoh src-trg links per line [ALIGN_DIR/alignment.txt].")
+@click.option("--source", type=click.Path(dir_okay=False),
+              help="The tokens that were aligned, checked against the tree leaves [ALIGN_DIR/source.txt if there].")
+@click.option("--lexicon", type=click.Path(dir_okay=False),
+              help="The aligner's lexicon.tsv for the lexical weights [ALIGN_DIR/lexicon.tsv if there;"
+                   " else from the alignments].")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The rule table to write (SQLite).")
+@click.option("--compose", default=4, show_default=True, help="At most this many minimal rules per composed rule.")
+@click.option("--term-len", default=10, show_default=True, help="At most this many terminals per side of a composed rule.")
+@click.option("--nonterm-len", default=3, show_default=True, help="At most this many variables per composed rule.")
+@click.option("--attach", type=click.Choice(["top", "all"]), default="top", show_default=True,
+              help="Unaligned target words go to the top-most rule, or to all rules with fractional counts.")
+@click.option("--attach-len", default=1, show_default=True, help="With --attach all: longest run of unaligned words shared out.")
+@click.option("--lexical", type=click.Choice(["ibm1", "koehn"]), default="ibm1", show_default=True,
+              help="Lexical weights: IBM Model 1 style (Travatar) or over the rule's word alignment (Koehn).")
+@click.option("--top-n", default=10, show_default=True, help="Keep the N most frequent targets per source side (0: all).")
+@click.option("-j", "--processes", default=2, show_default=True, help="Worker processes.")
+def extract_command(align_dir, trees, target, alignment, source, lexicon, output, compose, term_len, nonterm_len,
+                    attach, attach_len, lexical, top_n, processes):
+    """Extract GHKM rules from aligned trees and sentences into a scored rule table."""
+    from pathlib import Path
+
+    from pseudogen.extract.config import ExtractConfig
+    from pseudogen.ruletable.build import ALIGN_DIR_FILES, build_rule_table, load_lexicon
+
+    given = {"trees": trees, "target": target, "alignment": alignment, "source": source, "lexicon": lexicon}
+    for name, path in given.items():
+        in_dir = Path(align_dir) / ALIGN_DIR_FILES[name] if align_dir else None
+        if path is None and name in ("source", "lexicon"):
+            given[name] = in_dir if in_dir and in_dir.is_file() else None
+        elif path is None:
+            if in_dir is None:
+                raise PseudogenError(f"give ALIGN_DIR or --{name}")
+            given[name] = in_dir
+    config = ExtractConfig(compose=compose, term_len=term_len, nonterm_len=nonterm_len, attach=attach, attach_len=attach_len)
+    report = build_rule_table(given["trees"], given["target"], given["alignment"], Path(output), config, processes,
+                              lexicon=load_lexicon(given["lexicon"]) if given["lexicon"] else None, lexical=lexical,
+                              source=given["source"], top_n=top_n)
+    for message in report.skipped:
+        click.echo(f"warning: skipped {message}", err=True)
+    click.echo(f"{report.rules} rules from {report.pairs} pairs ({len(report.skipped)} skipped) -> {output}"
+               f" [extract {report.extract_seconds:.1f}s, score+write {report.score_seconds:.1f}s]", err=True)
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Inspect a rule table (a rules.sqlite file or a model directory)."""
+
+
+@rules_group.command("dump")
+@click.argument("model", type=click.Path(exists=True))
+def rules_dump(model):
+    """Print every rule: src ||| trg ||| features ||| counts ||| alignment."""
+    from pseudogen.ruletable.lookup import RuleTable
+
+    with RuleTable.open(model) as table:
+        table.dump(sys.stdout)
+
+
+@rules_group.command("query")
+@click.argument("model", type=click.Path(exists=True))
+@click.argument("code", required=False)
+@click.option("--tree", "sexpr", help="Query with this s-expression tree instead of parsing CODE.")
+@click.option("--language", default="python", show_default=True, help="Programming language of CODE.")
+def rules_query(model, code, sexpr, language):
+    """Show the rules that match each node of a statement's tree."""
+    from pseudogen.ruletable.lookup import RuleTable
+    from pseudogen.ruletable.query import format_matches, parse_statement
+
+    tree = parse_statement(code, sexpr, language)
+    with RuleTable.open(model) as table:
+        click.echo(format_matches(tree, table.matching_all(tree)))
+
+
 # --- evaluation and tuning ---
 
 @main.command("evaluate")
