@@ -1,6 +1,8 @@
 import functools
 import operator
 
+import pytest
+
 from pseudogen.tune.parallel import ParallelMap
 
 
@@ -23,3 +25,11 @@ def test_one_process_opens_the_worker_once():
     assert mapper.map(["a", "b"], "!") == ["a!", "b!"]
     assert mapper.map(["c"], "?") == ["c?"]
     assert opened == [1]
+
+
+def test_a_worker_that_cannot_open_raises_in_the_caller():
+    # int("not a number") fails inside each worker's initializer
+    open_broken = functools.partial(int, "not a number")
+    with ParallelMap(open_broken, processes=2) as pool:
+        with pytest.raises(ValueError, match="not a number"):
+            pool.map([1, 2, 3])

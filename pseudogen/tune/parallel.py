@@ -15,6 +15,8 @@ processes (2 by default, the cores of a small machine). Design points:
   chunk.
 - Chunks keep the inter-process traffic low and the order of the results is
   the order of the items.
+- A worker that fails to open (a model file that cannot be read) does not hang
+  the pool: its exception is raised in the caller by `map`.
 
 With ``processes=1`` everything runs in the calling process, which is what
 tests and debugging want.
@@ -26,14 +28,22 @@ import multiprocessing
 from typing import Any, Callable, Sequence
 
 _worker_function: Callable[..., Any] | None = None
+_open_error: BaseException | None = None
 
 
 def _open_in_worker(open_worker: Callable[[], Callable[..., Any]]) -> None:
-    global _worker_function
-    _worker_function = open_worker()
+    # An exception escaping a pool initializer kills the worker, the pool starts
+    # another, and `map` waits forever; keep it and raise it with the first chunk.
+    global _worker_function, _open_error
+    try:
+        _worker_function = open_worker()
+    except Exception as err:  # noqa: BLE001 - handed to the parent by _run_chunk
+        _open_error = err
 
 
 def _run_chunk(task: tuple[Sequence[Any], tuple]) -> list[Any]:
+    if _open_error is not None:
+        raise _open_error
     items, extra = task
     return [_worker_function(item, *extra) for item in items]
 
