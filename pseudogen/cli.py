@@ -315,6 +315,60 @@ def rules_query(model, code, sexpr, language):
         click.echo(format_matches(tree, table.matching_all(tree)))
 
 
+# --- alignment ---
+# (the defaults of --identical-prior and --p0 are pseudogen.align's IDENTICAL_PRIOR and P0, written out
+# here so that `pseudogen --help` need not import numpy)
+
+@main.command("align")
+@click.argument("corpus_dir")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Directory for source.txt, target.txt, alignment.txt (Pharaoh) and lexicon.tsv.")
+@click.option("--split", default="train", show_default=True, help="Which split of the corpus to align.")
+@click.option("--language", default="python", show_default=True,
+              help="Programming language of the code (its frontend's tree leaves), or none for whitespace tokens.")
+@click.option("--lang", default="en", show_default=True, help="Language of the text: en, ja, or space for whitespace.")
+@click.option("--model", type=click.Choice(["ibm1", "hmm"]), default="hmm", show_default=True,
+              help="Directional model, trained both ways.")
+@click.option("--symmetrize", "symmetrization", default="grow-diag-final-and", show_default=True,
+              type=click.Choice(["intersection", "union", "grow-diag", "grow-diag-final", "grow-diag-final-and"]),
+              help="How the two directions are combined.")
+@click.option("--iterations", default=5, show_default=True, type=click.IntRange(min=0),
+              help="EM iterations of the model (HMM, or IBM-1 with --model ibm1).")
+@click.option("--ibm1-iterations", default=5, show_default=True, type=click.IntRange(min=0),
+              help="EM iterations of the IBM-1 that starts the HMM.")
+@click.option("--identical-prior", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Prior pseudo-count for pairs of identical tokens (a copied identifier).")
+@click.option("--no-identical-prior", is_flag=True, help="Turn the identical-token prior off (same as 0).")
+@click.option("--p0", default=0.4, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="HMM: the probability that a word comes from NULL (has no counterpart).")
+def align_command(corpus_dir, out_dir, split, language, lang, model, symmetrization, iterations, ibm1_iterations,
+                  identical_prior, no_identical_prior, p0):
+    """Word-align a corpus split: code tokens to description words, both ways, symmetrised."""
+    from tqdm import tqdm
+
+    from pseudogen.align.corpus import align_corpus, progress_steps
+
+    bars = []  # opened at the first step, so that a bad corpus shows its error alone
+
+    def progress(line: str) -> None:
+        if not bars:
+            bars.append(tqdm(total=progress_steps(model, iterations, ibm1_iterations), file=sys.stderr, unit="step"))
+        bars[0].set_postfix_str(line, refresh=False)
+        bars[0].update()
+
+    try:
+        summary = align_corpus(corpus_dir, out_dir, split=split, language=language, lang=lang, model=model,
+                               symmetrization=symmetrization,
+                               iterations=iterations, ibm1_iterations=ibm1_iterations,
+                               identical_prior=0.0 if no_identical_prior else identical_prior, p0=p0,
+                               progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
+    unparsed = f"; {summary.unparsed} code lines did not parse and were split at whitespace" if summary.unparsed else ""
+    click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}{unparsed}")
+
+
 # --- evaluation and tuning ---
 
 @main.command("evaluate")
