@@ -369,6 +369,24 @@ def align_command(corpus_dir, out_dir, split, language, lang, model, symmetrizat
     click.echo(f"aligned {summary.pairs} pairs ({summary.links} links) into {summary.out_dir}{unparsed}")
 
 
+# --- decoder ---
+@main.command("translate")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False), help="Model directory.")
+@click.option("--nbest", type=click.IntRange(min=0), default=0, help="Print the N best distinct translations per line (Moses n-best form).")
+@click.option("--explain", is_flag=True, help="After each translation, show the rule and source subtree of every phrase.")
+@click.option("--pop-limit", type=click.IntRange(min=1), default=None, help="Cube pruning pops per node (default: the model's).")
+def translate_statements(file, model_dir: str, nbest: int, explain: bool, pop_limit: int | None) -> None:
+    """Translate each statement line of FILE (or - for stdin) into a pseudo-code line."""
+    from pseudogen.translator import Translator, translate_lines
+
+    translator = Translator(model_dir, pop_limit=pop_limit)
+    failed = translate_lines(translator, file, sys.stdout, sys.stderr, file.name, nbest, explain)
+    if failed:
+        click.echo(f"error: {failed} line(s) could not be translated", err=True)
+        sys.exit(1)
+
+
 # --- evaluation and tuning ---
 
 @main.command("evaluate")

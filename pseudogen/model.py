@@ -1,0 +1,269 @@
+"""A trained model as a directory a person can inspect; nothing in it is code.
+
+Layout::
+
+    model/
+      model.toml     languages, file names and hashes, LM order, weights,
+                     decoder settings, and the signature of how it was made
+      rules.sqlite   the rule table (pseudogen.ruletable)
+      lm.arpa        the language model (ARPA, or a KenLM binary)
+
+`model.toml`::
+
+    format = 1
+    [languages]
+    source = "python"
+    target = "en"
+    [rules]
+    file = "rules.sqlite"
+    sha256 = "…"
+    [lm]
+    file = "lm.arpa"
+    order = 4
+    [weights]          # feature name = weight; features not listed weigh 0
+    lm = 0.3
+    …
+    [decoder]
+    pop_limit = 100
+    [signature]        # free-form record of what made the model (sacrebleu's idea)
+    version = "0.1.0"
+    …
+
+`ModelDirectory.load` reads and checks `model.toml` and the rules file's hash
+and reports any missing or corrupt piece as one `PseudogenError` naming the
+file. The rule table and the LM themselves open on first use, so a process
+that translates one statement pays only for what it touches. No pickle: TOML,
+SQLite and ARPA are read as data.
+
+Default weights are Travatar's (the `[weight_vals]` that its
+`train-travatar.pl` writes before tuning): egfp = egfl = fgep = fgel = lfreq =
+0.05, lm = 0.3, w = 0.3, p = -0.15, unk = 0. The LM feature is log10 in both.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from pseudogen import __version__
+from pseudogen.errors import PseudogenError
+
+MODEL_FILE = "model.toml"
+FORMAT = 1
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "egfp": 0.05,
+    "egfl": 0.05,
+    "fgep": 0.05,
+    "fgel": 0.05,
+    "lfreq": 0.05,
+    "lm": 0.3,
+    "w": 0.3,
+    "p": -0.15,
+    "unk": 0.0,
+    "lmunk": 0.0,
+}
+
+
+@dataclass(frozen=True)
+class DecoderSettings:
+    """Search settings stored with the model; `translate --pop-limit` overrides."""
+
+    pop_limit: int = 50  # BLEU on Django dev levels off from here (docs/decoder.md)
+    nbest_derivations_per_string: int = 20  # k-best derivations tried per distinct n-best string
+
+    def validate(self, place: str) -> DecoderSettings:
+        for name in ("pop_limit", "nbest_derivations_per_string"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise PseudogenError(f"decoder setting {name} must be a positive integer, not {value!r}", place)
+        return self
+
+
+@dataclass
+class ModelDirectory:
+    path: Path
+    source_language: str
+    target_language: str
+    rules_file: str
+    rules_sha256: str
+    lm_file: str
+    lm_order: int
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    decoder: DecoderSettings = field(default_factory=DecoderSettings)
+    signature: dict[str, Any] = field(default_factory=dict)
+    _rule_table: Any = field(default=None, repr=False, compare=False)
+    _lm: Any = field(default=None, repr=False, compare=False)
+
+    # -- reading -------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, check_hash: bool = True) -> ModelDirectory:
+        """Read `path/model.toml` and check the files it names."""
+        path = Path(path)
+        if not path.is_dir():
+            raise PseudogenError("model directory not found", str(path))
+        config_path = path / MODEL_FILE
+        place = str(config_path)
+        try:
+            config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PseudogenError(f"not a model directory: {MODEL_FILE} is missing", str(path)) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise PseudogenError(f"corrupt model file: {err}", place) from None
+        model = cls._from_config(path, config, place)
+        model._check_files(check_hash)
+        return model
+
+    @classmethod
+    def _from_config(cls, path: Path, config: dict, place: str) -> ModelDirectory:
+        if config.get("format") != FORMAT:
+            raise PseudogenError(f"unsupported model format {config.get('format')!r} (this version reads {FORMAT})", place)
+        weights = _section(config, "weights", place, required=False)
+        bad = [k for k, v in weights.items() if not isinstance(v, (int, float)) or isinstance(v, bool)]
+        if bad:
+            raise PseudogenError(f"weight {bad[0]!r} is not a number", place)
+        decoder = _section(config, "decoder", place, required=False)
+        known = DecoderSettings.__dataclass_fields__
+        unknown = sorted(set(decoder) - set(known))
+        if unknown:
+            raise PseudogenError(f"unknown decoder setting {unknown[0]!r}", place)
+        return cls(
+            path=path,
+            source_language=_text(config, "languages", "source", place),
+            target_language=_text(config, "languages", "target", place),
+            rules_file=_text(config, "rules", "file", place),
+            rules_sha256=_text(config, "rules", "sha256", place),
+            lm_file=_text(config, "lm", "file", place),
+            lm_order=_positive_int(config, "lm", "order", place),
+            weights={k: float(v) for k, v in weights.items()},
+            decoder=DecoderSettings(**decoder).validate(place),
+            signature=_section(config, "signature", place, required=False),
+        )
+
+    def _check_files(self, check_hash: bool) -> None:
+        for name in (self.rules_file, self.lm_file):
+            if not (self.path / name).is_file():
+                raise PseudogenError(f"incomplete model: {name} is missing", str(self.path))
+        if check_hash and file_sha256(self.path / self.rules_file) != self.rules_sha256:
+            raise PseudogenError(
+                "the rules file does not match the hash in model.toml (changed or corrupt)",
+                str(self.path / self.rules_file),
+            )
+
+    # -- lazy parts ----------------------------------------------------------------
+    @property
+    def rule_table(self):
+        """The rule table, opened on first use."""
+        if self._rule_table is None:
+            from pseudogen.ruletable.lookup import RuleTable
+
+            self._rule_table = RuleTable.open(self.path / self.rules_file)
+        return self._rule_table
+
+    @property
+    def language_model(self):
+        """The KenLM model, loaded on first use; its order must be the recorded one."""
+        if self._lm is None:
+            from pseudogen.lm.kenlm_model import LanguageModel
+
+            lm = LanguageModel(self.path / self.lm_file)
+            if lm.order != self.lm_order:
+                raise PseudogenError(
+                    f"the language model has order {lm.order} but model.toml says {self.lm_order}",
+                    str(self.path / self.lm_file),
+                )
+            self._lm = lm
+        return self._lm
+
+    # -- writing ---------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        rules: str | Path,
+        lm: str | Path,
+        lm_order: int,
+        source_language: str,
+        target_language: str,
+        weights: dict[str, float] | None = None,
+        decoder: DecoderSettings | None = None,
+        signature: dict[str, Any] | None = None,
+    ) -> ModelDirectory:
+        """Make a model directory from a rule table and an LM (copied in) and write model.toml."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        rules, lm = Path(rules), Path(lm)
+        rules_name = "rules.sqlite"
+        lm_name = "lm.arpa" if lm.suffix == ".arpa" else "lm.binary"
+        for source, name in ((rules, rules_name), (lm, lm_name)):
+            if not source.is_file():
+                raise PseudogenError("file not found", str(source))
+            if source.resolve() != (path / name).resolve():
+                shutil.copyfile(source, path / name)
+        model = cls(
+            path=path,
+            source_language=source_language,
+            target_language=target_language,
+            rules_file=rules_name,
+            rules_sha256=file_sha256(path / rules_name),
+            lm_file=lm_name,
+            lm_order=lm_order,
+            weights=dict(DEFAULT_WEIGHTS if weights is None else weights),
+            decoder=decoder or DecoderSettings(),
+            signature={"version": __version__, **(signature or {})},
+        )
+        model.save()
+        return model
+
+    def save(self) -> None:
+        """Write model.toml (the rules and LM files are already in place)."""
+        config = {
+            "format": FORMAT,
+            "languages": {"source": self.source_language, "target": self.target_language},
+            "rules": {"file": self.rules_file, "sha256": self.rules_sha256},
+            "lm": {"file": self.lm_file, "order": self.lm_order},
+            "weights": dict(sorted(self.weights.items())),
+            "decoder": {
+                "pop_limit": self.decoder.pop_limit,
+                "nbest_derivations_per_string": self.decoder.nbest_derivations_per_string,
+            },
+            "signature": {**self.signature, "rules_sha256": self.rules_sha256, "lm_order": self.lm_order,
+                          "weights": dict(sorted(self.weights.items()))},
+        }
+        (self.path / MODEL_FILE).write_text(tomli_w.dumps(config), encoding="utf-8")
+
+    def with_weights(self, weights: dict[str, float]) -> ModelDirectory:
+        """The same model with other weights (the tuner's result); call `save()` to keep it."""
+        return replace(self, weights=dict(weights))
+
+
+def file_sha256(path: str | Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _section(config: dict, name: str, place: str, required: bool = True) -> dict:
+    section = config.get(name)
+    if section is None and not required:
+        return {}
+    if not isinstance(section, dict):
+        raise PseudogenError(f"model.toml needs a [{name}] table", place)
+    return section
+
+
+def _text(config: dict, section: str, key: str, place: str) -> str:
+    value = _section(config, section, place).get(key)
+    if not isinstance(value, str) or not value:
+        raise PseudogenError(f"model.toml needs [{section}] {key} = \"…\"", place)
+    return value
+
+
+def _positive_int(config: dict, section: str, key: str, place: str) -> int:
+    value = _section(config, section, place).get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise PseudogenError(f"model.toml needs [{section}] {key} = a positive integer", place)
+    return value

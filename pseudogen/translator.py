@@ -1,0 +1,201 @@
+"""Translate statements with a model: parse, build the hypergraph, search, read out.
+
+One line of code is parsed by the model's source-language frontend into a
+tree; the rule table's matches and pass-through edges make its hypergraph
+(`decode.hypergraph`); cube pruning with the LM searches it
+(`decode.cube_pruning`); lazy k-best extraction reads out the best derivation
+or an n-best list of distinct strings (`decode.kbest`). A `Translation` keeps
+its derivation (for `--explain`) and its feature vector: the sum of its rules'
+features plus `lm`, the log10 probability of the whole output sentence, so that
+`score == weights . features` (what a tuner needs).
+
+Files are translated line by line; a line that cannot be parsed gives a
+message on stderr (with its line number) and an empty output line, so output
+lines stay aligned with input lines, and the others are translated anyway. A
+blank input line gives a blank output line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, TextIO
+
+from pseudogen.decode.cube_pruning import cube_prune
+from pseudogen.decode.derivation import Derivation, Step, format_explanation
+from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
+from pseudogen.decode.kbest import KBest, best_derivation
+from pseudogen.errors import PseudogenError
+from pseudogen.syntax.tree import Tree
+
+
+@dataclass
+class Translation:
+    words: list[str]
+    text: str  # detokenised
+    score: float
+    features: dict[str, float]
+    derivation: Derivation
+
+    def explain(self) -> list[Step]:
+        return self.derivation.explain()
+
+
+class Translator:
+    """`Translator(model_dir)`; or `Translator.from_parts(...)` with a grammar held in memory."""
+
+    def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None):
+        from pseudogen.model import ModelDirectory
+
+        if not isinstance(model, ModelDirectory):
+            model = ModelDirectory.load(model)
+        self.model = model
+        self.weights = dict(model.weights if weights is None else weights)
+        self.pop_limit = model.decoder.pop_limit if pop_limit is None else pop_limit
+        self.derivations_per_string = model.decoder.nbest_derivations_per_string
+        self._grammar: Grammar | None = None
+        self._lm = None
+        self._parse: Callable[[str], Tree] | None = None
+        self._detokenize: Callable[[list[str]], str] | None = None
+        self._edges: EdgeFactory | None = None
+        _check_pop_limit(self.pop_limit)
+
+    @classmethod
+    def from_parts(
+        cls,
+        grammar: Grammar,
+        lm,
+        weights: Mapping[str, float],
+        pop_limit: int,
+        parse: Callable[[str], Tree] | None = None,
+        detokenize: Callable[[list[str]], str] | None = None,
+    ) -> Translator:
+        """A translator over given pieces (no model directory): tests, tuning experiments."""
+        self = cls.__new__(cls)
+        self.model = None
+        self.weights = dict(weights)
+        self.pop_limit = _check_pop_limit(pop_limit)
+        self.derivations_per_string = 20
+        self._grammar, self._lm, self._parse = grammar, lm, parse
+        self._detokenize = detokenize or " ".join
+        self._edges = None
+        return self
+
+    # -- the pieces, opened on first use ----------------------------------------------
+    @property
+    def grammar(self) -> Grammar:
+        if self._grammar is None:
+            self._grammar = self.model.rule_table
+        return self._grammar
+
+    @property
+    def lm(self):
+        if self._lm is None and self.model is not None:
+            self._lm = self.model.language_model
+        return self._lm
+
+    def parse(self, line: str) -> Tree:
+        if self._parse is None:
+            if self.model is None:
+                raise PseudogenError("this translator was given no parser: translate trees with translate_tree")
+            self._parse = _frontend_parser(self.model.source_language)
+        return self._parse(line)
+
+    def detokenize(self, words: list[str]) -> str:
+        if self._detokenize is None:
+            self._detokenize = _detokenizer(self.model.target_language)
+        return self._detokenize(words)
+
+    # -- translation ---------------------------------------------------------------------
+    def translate(self, line: str) -> Translation:
+        return self.translate_tree(self.parse(line))
+
+    def translate_tree(self, tree: Tree) -> Translation:
+        return self.nbest_tree(tree, 1)[0]
+
+    def nbest(self, line: str, n: int) -> list[Translation]:
+        return self.nbest_tree(self.parse(line), n)
+
+    def nbest_tree(self, tree: Tree, n: int) -> list[Translation]:
+        """The n best distinct output strings, best first, each with features and score."""
+        lm = self.lm
+        if self._edges is None or self._edges.weights != self.weights:
+            self._edges = EdgeFactory(self.weights, lm)
+        graph = build_hypergraph(tree, self.grammar, self.weights, lm, self._edges)
+        forest = cube_prune(graph, lm, self.weights, self.pop_limit)
+        if n == 1:
+            return [self._translation(best_derivation(forest))]
+        found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
+        return [self._translation(derivation) for _, derivation in found]
+
+    def _translation(self, derivation: Derivation) -> Translation:
+        words = derivation.words()
+        features = derivation.rule_features()
+        if self.lm is not None:
+            features["lm"] = self.lm.sentence_score(words)
+        score = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return Translation(words, self.detokenize(words), score, features, derivation)
+
+
+def translate_lines(
+    translator: Translator,
+    lines: Iterable[str],
+    out: TextIO,
+    errors: TextIO,
+    name: str = "-",
+    nbest: int = 0,
+    explain: bool = False,
+) -> int:
+    """Translate each line to `out`; report bad lines on `errors`. Returns how many failed."""
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():  # a blank line stays blank (no statement, no error)
+            out.write("" if nbest else "\n")
+            continue
+        try:
+            results = translator.nbest(line, max(nbest, 1))
+        except PseudogenError as err:
+            failed += 1
+            errors.write(f"error: {name}:{number}: {err.message}\n")
+            out.write("\n" if not nbest else "")
+            continue
+        except RecursionError:
+            failed += 1
+            errors.write(f"error: {name}:{number}: statement too deeply nested\n")
+            out.write("\n" if not nbest else "")
+            continue
+        out.write(_format(results, number - 1, nbest, explain))
+        out.flush()  # one line in, one line out, also when used interactively
+    return failed
+
+
+def _format(results: list[Translation], index: int, nbest: int, explain: bool) -> str:
+    if not nbest:
+        text = results[0].text + "\n"
+        if explain:
+            text += format_explanation(results[0].words, results[0].explain()) + "\n\n"
+        return text
+    lines = []
+    for result in results:  # Moses/Travatar n-best form
+        features = " ".join(f"{k}={v:.6g}" for k, v in sorted(result.features.items()))
+        lines.append(f"{index} ||| {result.text} ||| {features} ||| {result.score:.6g}\n")
+        if explain:
+            lines.append(format_explanation(result.words, result.explain()) + "\n\n")
+    return "".join(lines)
+
+
+def _frontend_parser(language: str) -> Callable[[str], Tree]:
+    from pseudogen.syntax.frontends import get_frontend
+
+    return get_frontend(language).parse
+
+
+def _detokenizer(language: str) -> Callable[[list[str]], str]:
+    from pseudogen.text import get_tokenizer
+
+    return get_tokenizer(language).detokenize
+
+
+def _check_pop_limit(pop_limit) -> int:
+    if not isinstance(pop_limit, int) or pop_limit < 1:
+        raise PseudogenError(f"the pop limit must be a positive integer, not {pop_limit!r}")
+    return pop_limit

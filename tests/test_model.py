@@ -1,0 +1,84 @@
+import pytest
+
+from decoding_fixtures import write_arpa
+from pseudogen.errors import PseudogenError
+from pseudogen.model import DEFAULT_WEIGHTS, MODEL_FILE, DecoderSettings, ModelDirectory, file_sha256
+
+
+@pytest.fixture
+def model(tmp_path):
+    rules = tmp_path / "table.sqlite"
+    rules.write_bytes(b"rule table bytes")
+    lm = write_arpa(tmp_path)
+    return ModelDirectory.create(
+        tmp_path / "model", rules, lm, lm_order=2, source_language="python", target_language="en",
+        decoder=DecoderSettings(pop_limit=30), signature={"corpus": "django/train", "corpus_sha256": "abc"},
+    )
+
+
+def test_save_then_load_gives_back_the_model(model):
+    loaded = ModelDirectory.load(model.path)
+    assert loaded.weights == DEFAULT_WEIGHTS
+    assert loaded.decoder == DecoderSettings(pop_limit=30)
+    assert (loaded.source_language, loaded.target_language, loaded.lm_order) == ("python", "en", 2)
+    assert loaded.rules_sha256 == file_sha256(model.path / "rules.sqlite")
+    assert loaded.signature["corpus"] == "django/train" and loaded.signature["version"]
+    assert loaded.signature["rules_sha256"] == loaded.rules_sha256
+
+
+def test_language_model_opens_lazily_and_checks_its_order(model):
+    loaded = ModelDirectory.load(model.path)
+    assert loaded._lm is None
+    assert loaded.language_model.order == 2
+    loaded.lm_order = 3
+    loaded._lm = None
+    with pytest.raises(PseudogenError, match="order 2 but model.toml says 3"):
+        loaded.language_model
+
+
+def test_with_weights_keeps_the_rest(model):
+    tuned = model.with_weights({"lm": 1.0})
+    tuned.save()
+    assert ModelDirectory.load(model.path).weights == {"lm": 1.0}
+
+
+def _edit(model, old, new):
+    path = model.path / MODEL_FILE
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda m: (m.path / "rules.sqlite").unlink(), "rules.sqlite is missing"),
+        (lambda m: (m.path / "lm.arpa").unlink(), "lm.arpa is missing"),
+        (lambda m: (m.path / MODEL_FILE).unlink(), "not a model directory"),
+        (lambda m: (m.path / "rules.sqlite").write_bytes(b"changed"), "does not match the hash"),
+        (lambda m: (m.path / MODEL_FILE).write_text("format = [1,"), "corrupt model file"),
+        (lambda m: (m.path / MODEL_FILE).write_bytes(b"\xff\xfe"), "corrupt model file"),
+        (lambda m: _edit(m, "format = 1", "format = 7"), "unsupported model format 7"),
+        (lambda m: _edit(m, "order = 2", 'order = "two"'), r"\[lm\] order"),
+        (lambda m: _edit(m, 'source = "python"', "source = 3"), r"\[languages\] source"),
+        (lambda m: _edit(m, "lm = 0.3", 'lm = "high"'), "weight 'lm' is not a number"),
+        (lambda m: _edit(m, "pop_limit = 30", "pop_limit = 0"), "pop_limit must be a positive integer"),
+        (lambda m: _edit(m, "pop_limit = 30", "beam = 3"), "unknown decoder setting 'beam'"),
+    ],
+)
+def test_broken_models_are_reported_clearly(model, breakage, message):
+    breakage(model)
+    with pytest.raises(PseudogenError, match=message):
+        ModelDirectory.load(model.path)
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(PseudogenError, match="model directory not found"):
+        ModelDirectory.load(tmp_path / "nowhere")
+
+
+def test_corrupt_lm_is_reported_on_first_use(model):
+    (model.path / "lm.arpa").write_text("not an arpa file\n")
+    loaded = ModelDirectory.load(model.path)
+    with pytest.raises(PseudogenError, match="cannot load the language model"):
+        loaded.language_model
