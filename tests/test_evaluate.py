@@ -211,10 +211,3 @@ def test_cli_evaluate_needs_model_and_corpus(corpus):
     result = CliRunner().invoke(main, ["evaluate", str(corpus)])
     assert result.exit_code == 2
     assert "give MODEL CORPUS_DIR, or --hypotheses FILE CORPUS_DIR" in result.output
-
-
-def test_cli_model_without_decoder_is_one_line_error(corpus, monkeypatch, tmp_path):
-    monkeypatch.setitem(__import__("sys").modules, "pseudogen.model", None)
-    result = CliRunner().invoke(main, ["evaluate", str(tmp_path), str(corpus)])
-    assert result.exit_code == 1
-    assert "needs the decoder (pseudogen.model)" in result.output and "Traceback" not in result.output

@@ -1,22 +1,14 @@
-"""End to end on the sample corpus: train a small model, evaluate it, tune it.
-
-Needs the whole pipeline (aligner, extractor, LM, decoder); until all of it is
-in the package this module is skipped.
-"""
+"""End to end on the sample corpus: train a small model, evaluate it, tune it."""
 import json
 import shutil
 
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("pseudogen.translator")
-pytest.importorskip("pseudogen.extract.ghkm")
-pytest.importorskip("pseudogen.align.hmm")
-
-from pseudogen.cli import main  # noqa: E402
-from pseudogen.corpus.parallel import read_split  # noqa: E402
-from pseudogen.corpus.resolve import resolve_corpus  # noqa: E402
-from pseudogen.model import ModelDirectory  # noqa: E402
+from pseudogen.cli import main
+from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.resolve import resolve_corpus
+from pseudogen.model import ModelDirectory
 
 
 def run(*args):

@@ -104,21 +104,13 @@ def evaluate_translator(open_translator: Callable[[], Callable[[str], Translated
     return report, outputs
 
 
-def load_model_directory(model_dir: str | Path):
-    """`pseudogen.model.ModelDirectory.load(model_dir)`, or one clear error when the decoder is not installed."""
-    try:
-        from pseudogen.model import ModelDirectory
-    except ModuleNotFoundError as err:
-        raise PseudogenError(f"translating with a model needs the decoder ({err.name}), which this "
-                             "installation lacks; score an output file with --hypotheses FILE") from None
-    return ModelDirectory.load(model_dir)
-
-
 def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", by_construct: bool = False,
                    processes: int = 2, command: str | None = None,
                    on_error: Callable[[str, str], None] | None = None) -> tuple[EvaluationReport, list[str]]:
     """Translate a corpus split with a model directory and score the output."""
-    model = load_model_directory(model_dir)
+    from pseudogen.model import ModelDirectory
+
+    model = ModelDirectory.load(model_dir)
     corpus_dir = resolve_corpus(str(corpus))
     pairs = read_split(corpus_dir, split)
 

@@ -58,10 +58,10 @@ def open_model_decoder(model_dir: str) -> Decode:
 def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", sentences: int | None = None,
                processes: int = 2, nbest: int = 100, save: bool = True, **tune_options) -> TuningResult:
     """Tune a model directory's weights on (the first `sentences` of) a corpus split; save them to model.toml."""
-    from pseudogen.evaluate.run import load_model_directory
+    from pseudogen.model import ModelDirectory
     from pseudogen.text import get_tokenizer
 
-    model = load_model_directory(model_dir)
+    model = ModelDirectory.load(model_dir)
     pairs = read_split(resolve_corpus(str(corpus)), split)[:sentences]
     tokenizer = get_tokenizer(model.target_language)
     references = [tokenizer.tokenize(pair.text) for pair in pairs]
