@@ -435,3 +435,75 @@ def train_command(corpus_dir, model_dir, use_default, config_file, resume, stop_
     report = train(corpus, model_dir, config, resume=resume, progress=TqdmProgress(disable=quiet),
                    stop_after=stop_after)
     click.echo(report.table())
+
+
+# --- evaluation and tuning ---
+
+@main.command("evaluate")
+@click.argument("paths", nargs=-1, required=True, metavar="[MODEL] CORPUS_DIR")
+@click.option("--hypotheses", "hypotheses_file", type=click.Path(dir_okay=False),
+              help="Score this output file (one line per statement of the split) instead of translating.")
+@click.option("--split", default="dev", show_default=True, type=click.Choice(["dev", "test", "train"]))
+@click.option("--lang", "-l", default="en", show_default=True,
+              help="Language of the text side (its tokenizer), with --hypotheses.")
+@click.option("--by-construct", is_flag=True, help="Break BLEU down by statement type (assignment, call, if, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for scripts.")
+@click.option("--output", "-o", "output_file", type=click.Path(dir_okay=False),
+              help="Also write the model's translations to this file.")
+@click.option("--processes", default=2, show_default=True, type=click.IntRange(1), help="Translating processes.")
+def evaluate_command(paths: tuple[str, ...], hypotheses_file: str | None, split: str, lang: str,
+                     by_construct: bool, as_json: bool, output_file: str | None, processes: int) -> None:
+    """Score pseudo-code against a corpus split: BLEU (sacrebleu 13a), RIBES, exact match.
+
+    `pseudogen evaluate MODEL CORPUS_DIR` translates the split with the model
+    first; `pseudogen evaluate --hypotheses FILE CORPUS_DIR` scores an output
+    file. CORPUS_DIR is a corpus directory or name (django, sample).
+    """
+    from pseudogen.evaluate.run import evaluate_model, evaluate_output_file
+
+    command = "pseudogen " + " ".join(sys.argv[1:])
+    if hypotheses_file:
+        if len(paths) != 1:
+            raise click.UsageError("with --hypotheses, give only CORPUS_DIR")
+        report = evaluate_output_file(hypotheses_file, paths[0], split, lang, by_construct, command)
+    else:
+        if len(paths) != 2:
+            raise click.UsageError("give MODEL CORPUS_DIR, or --hypotheses FILE CORPUS_DIR")
+
+        def warn(place: str, message: str) -> None:
+            click.echo(f"error: {place}: {message}", err=True)
+
+        report, outputs = evaluate_model(paths[0], paths[1], split, by_construct, processes, command, warn)
+        if output_file:
+            Path(output_file).write_text("".join(line + "\n" for line in outputs), encoding="utf-8")
+    click.echo(report.to_json() if as_json else report.to_table())
+
+
+@main.command("tune")
+@click.argument("model_dir", type=click.Path(file_okay=False))
+@click.argument("corpus_name", metavar="CORPUS_DIR")
+@click.option("--split", default="dev", show_default=True, type=click.Choice(["dev", "test", "train"]))
+@click.option("--sentences", type=click.IntRange(1), default=None,
+              help="Tune on the first N statements of the split (default: all).")
+@click.option("--tuner", default="mert", show_default=True, type=click.Choice(["mert", "pro"]))
+@click.option("--iterations", default=20, show_default=True, type=click.IntRange(1),
+              help="At most this many decode-and-optimise rounds.")
+@click.option("--nbest", default=100, show_default=True, type=click.IntRange(1), help="N-best list size.")
+@click.option("--processes", default=2, show_default=True, type=click.IntRange(1), help="Decoding processes.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the tuner's random choices.")
+@click.option("--dry-run", is_flag=True, help="Print the tuned weights without writing them to model.toml.")
+def tune_command(model_dir: str, corpus_name: str, split: str, sentences: int | None, tuner: str,
+                 iterations: int, nbest: int, processes: int, seed: int, dry_run: bool) -> None:
+    """Tune a model's feature weights for BLEU on a corpus split (MERT or PRO) and save them."""
+    import logging
+
+    from pseudogen.tune.corpus_tuning import tune_model
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    result = tune_model(model_dir, corpus_name, split, sentences, processes, nbest, save=not dry_run,
+                        tuner=tuner, max_iterations=iterations, seed=seed)
+    for name, weight in result.weights.items():
+        click.echo(f"{name} = {weight:.6g}")
+    where = "not saved (--dry-run)" if dry_run else f"saved to {Path(model_dir) / 'model.toml'}"
+    click.echo(f"tuning BLEU {result.bleu:.2f} after {len(result.history)} iterations "
+               f"({result.stopped_because}); weights {where}")

@@ -1,0 +1,153 @@
+"""One evaluation report: every figure `pseudogen evaluate` prints, from outputs and references.
+
+The headline BLEU is the measure people can compare across papers and tools:
+sacrebleu's default (13a tokenisation, exp smoothing, mixed case) of the
+system's detokenised output lines against the annotation lines exactly as they
+are in the corpus. Beside it:
+
+- tokenised BLEU: both sides split by the corpus tokenisation (the words the
+  translator produces and the language model sees), sacrebleu tokenisation
+  ``none``; it moves with tuning, the headline moves with what a reader sees;
+- RIBES (Isozaki et al. 2010) on the corpus tokenisation, case-sensitive;
+- exact match on 13a words;
+- unknown rate: words copied through unknown / output words (when the
+  translator reports its unknown counts);
+- statements per second (when the time taken is known);
+- BLEU by construct: the headline BLEU of the sentences of each statement type
+  (`evaluate.constructs`), to show where the generator is weak.
+
+`EvaluationReport.to_json()` is for scripts, `.to_table()` for people.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Sequence
+
+from pseudogen.errors import PseudogenError
+from pseudogen.evaluate import bleu, exact, ribes
+from pseudogen.evaluate.constructs import CONSTRUCTS, construct_of
+
+
+@dataclass(frozen=True)
+class ConstructScore:
+    sentences: int
+    bleu: float
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    sentences: int
+    bleu: float
+    bleu_signature: str
+    bleu_detail: str
+    bleu_tokenised: float
+    tokenisation: str
+    ribes: float
+    exact_match: float
+    unknown_rate: float | None
+    statements_per_second: float | None
+    seconds: float | None
+    by_construct: dict[str, ConstructScore] = field(default_factory=dict)
+    split: str | None = None
+    command: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_table(self) -> str:
+        """The report as aligned lines of text for a terminal."""
+        rows = [("sentences", str(self.sentences))]
+        if self.split:
+            rows.append(("split", self.split))
+        rows += [
+            ("BLEU", f"{self.bleu:.2f}  ({self.bleu_signature})"),
+            ("", self.bleu_detail),
+            (f"BLEU, {self.tokenisation} tokens", f"{self.bleu_tokenised:.2f}"),
+            ("RIBES", f"{100 * self.ribes:.2f}"),
+            ("exact match", f"{100 * self.exact_match:.2f}%"),
+            ("unknown rate", "n/a" if self.unknown_rate is None else f"{100 * self.unknown_rate:.2f}%"),
+            ("statements/s", "n/a" if self.statements_per_second is None else f"{self.statements_per_second:.1f}"),
+        ]
+        width = max(len(name) for name, _ in rows)
+        lines = [f"{name:<{width}}  {value}" for name, value in rows]
+        if self.by_construct:
+            lines += ["", f"{'construct':<22} {'sentences':>9} {'BLEU':>7}"]
+            lines += [f"{name:<22} {score.sentences:>9} {score.bleu:>7.2f}"
+                      for name, score in self.by_construct.items()]
+        if self.command:
+            lines += ["", f"command: {self.command}"]
+        return "\n".join(lines)
+
+
+def corpus_tokenizer(lang: str = "en") -> tuple[str, Callable[[str], list[str]]]:
+    """The corpus tokenisation of a natural language: its name and a str -> words function."""
+    from pseudogen.text import get_tokenizer
+    return f"{lang} tokenizer", get_tokenizer(lang).tokenize
+
+
+def _check_lengths(hypotheses: Sequence[str], references: Sequence[str], code_lines: Sequence[str] | None) -> None:
+    if len(hypotheses) != len(references):
+        raise PseudogenError(f"{len(hypotheses)} output lines but {len(references)} reference lines")
+    if code_lines is not None and len(code_lines) != len(references):
+        raise PseudogenError(f"{len(code_lines)} code lines but {len(references)} reference lines")
+
+
+def bleu_by_construct(hyp_words: Sequence[Sequence[str]], ref_words: Sequence[Sequence[str]],
+                      code_lines: Sequence[str]) -> dict[str, ConstructScore]:
+    """Headline BLEU of the sentences of each construct, in `CONSTRUCTS` order, non-empty groups only."""
+    stats = bleu.corpus_stats(hyp_words, ref_words)
+    groups: dict[str, list[int]] = {}
+    for index, line in enumerate(code_lines):
+        groups.setdefault(construct_of(line), []).append(index)
+    return {name: ConstructScore(len(groups[name]), bleu.bleu_from_stats(stats[groups[name]].sum(axis=0)).score)
+            for name in CONSTRUCTS if name in groups}
+
+
+def unknown_rate(unk_counts: Sequence[float] | None, hyp_words: Sequence[Sequence[str]]) -> float | None:
+    """Unknown words copied through per output word, or None when the counts are not known."""
+    if unk_counts is None:
+        return None
+    words = sum(len(words) for words in hyp_words)
+    return sum(unk_counts) / words if words else 0.0
+
+
+def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: Sequence[str] | None = None,
+             seconds: float | None = None, unk_counts: Sequence[float] | None = None,
+             tokenize: tuple[str, Callable[[str], list[str]]] | None = None, by_construct: bool = True,
+             split: str | None = None, command: str | None = None) -> EvaluationReport:
+    """Score detokenised output lines against the corpus's annotation lines.
+
+    `tokenize` is (name, function) for the corpus tokenisation, by default the
+    English tokenizer; `code_lines` (the inputs) are needed for `by_construct`.
+    """
+    _check_lengths(hypotheses, references, code_lines)
+    name, split_words = tokenize or corpus_tokenizer("en")
+    hyp_13a, ref_13a = bleu.tokenize(hypotheses, "13a"), bleu.tokenize(references, "13a")
+    headline = bleu.bleu_from_stats(bleu.corpus_stats(hyp_13a, ref_13a).reshape(-1, bleu.STATS_SIZE).sum(axis=0))
+    hyp_tok, ref_tok = [split_words(h) for h in hypotheses], [split_words(r) for r in references]
+    tokenised = bleu.bleu_from_stats(bleu.corpus_stats(hyp_tok, ref_tok).reshape(-1, bleu.STATS_SIZE).sum(axis=0))
+    return EvaluationReport(
+        sentences=len(hypotheses),
+        bleu=headline.score,
+        bleu_signature=f"sacrebleu {_sacrebleu_version()} nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp",
+        bleu_detail=str(headline),
+        bleu_tokenised=tokenised.score,
+        tokenisation=name,
+        ribes=ribes.corpus_ribes(hyp_tok, ref_tok, case_sensitive=True),
+        exact_match=exact.exact_match_rate(hyp_13a, ref_13a),
+        unknown_rate=unknown_rate(unk_counts, hyp_tok),
+        statements_per_second=len(hypotheses) / seconds if seconds else None,
+        seconds=seconds,
+        by_construct=bleu_by_construct(hyp_13a, ref_13a, code_lines) if by_construct and code_lines else {},
+        split=split,
+        command=command,
+    )
+
+
+def _sacrebleu_version() -> str:
+    from importlib.metadata import version
+    return version("sacrebleu")

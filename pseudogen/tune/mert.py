@@ -1,0 +1,204 @@
+"""Minimum error rate training: exact line search over corpus BLEU (Och 2003).
+
+The decoder picks, for each sentence, the hypothesis e that maximises the
+linear score w . f(e). Along a line w + gamma d in weight space each
+hypothesis's score is a line in gamma::
+
+    score_e(gamma) = (w . f(e)) + gamma (d . f(e)) = a_e + gamma b_e
+
+so the chosen hypothesis is the top of the *upper envelope* of these lines,
+and it only changes at the envelope's breakpoints. Corpus BLEU is a function of
+the summed sufficient statistics of the chosen hypotheses, hence piecewise
+constant in gamma, and it can be maximised exactly:
+
+1. For every sentence, the envelope: start at gamma = -inf with the line of
+   least slope (highest intercept among equals); the next breakpoint is the
+   nearest intersection with a steeper line, which then takes over (at a tie,
+   the steepest). All sentences are stepped together with numpy.
+2. Each breakpoint changes the corpus statistics by (stats of the new best -
+   stats of the old best). Sorting the breakpoints of all sentences and
+   accumulating those changes gives the statistics, hence BLEU, of every
+   interval between consecutive breakpoints.
+3. The best interval wins; the step is its midpoint (an unbounded end interval:
+   its finite end -/+ 1). Among equally good intervals, the one nearest the
+   current point (gamma = 0) is taken, so the weights do not drift.
+
+The search over directions is Och's/Moses' coordinate ascent: at each sweep
+the line search runs along every feature axis and a few random directions,
+and the best of them is applied, until no direction improves BLEU. It starts
+from the current weights and from `restarts` random points (uniform in
+[-1, 1] per feature) and keeps the best end point. BLEU depends only on the
+ranking, so the result is scaled to L1 norm 1 as Moses does; the scale the
+decoder sees is therefore the L1-normalised one.
+
+References: Och 2003, "Minimum error rate training in statistical machine
+translation", ACL; Bertoldi, Haddow & Fouet 2009, "Improved minimum error rate
+training in Moses" (random restarts and directions).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from pseudogen.evaluate.bleu import bleu_of_rows
+from pseudogen.tune.nbest import NbestPool, PaddedPool
+
+IMPROVEMENT = 1e-9  # smaller BLEU gains are rounding, not progress
+UNBOUNDED_STEP = 1.0
+
+
+class LineSearchResult(NamedTuple):
+    gamma: float
+    bleu: float
+
+
+class Envelope(NamedTuple):
+    """The upper envelopes of all sentences along one line."""
+
+    start_stats: np.ndarray   # (STATS_SIZE,) summed stats of each sentence's best at gamma = -inf
+    breakpoints: np.ndarray   # (m,) gamma where some sentence's best hypothesis changes
+    deltas: np.ndarray        # (m, STATS_SIZE) the change of corpus statistics there
+
+
+def _first_best(intercepts: np.ndarray, slopes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per sentence, the hypothesis on top at gamma = -inf: least slope, then highest intercept."""
+    slopes = np.where(mask, slopes, np.inf)
+    least = slopes.min(axis=1, keepdims=True)
+    on_least = mask & (slopes == least)
+    return np.where(on_least, intercepts, -np.inf).argmax(axis=1)
+
+
+def upper_envelope(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray) -> Envelope:
+    """The breakpoints of every sentence's upper envelope along weights + gamma * direction."""
+    intercepts = pool.features @ weights
+    slopes = np.where(pool.mask, pool.features @ direction, -np.inf)  # padding is never steeper
+    rows = np.arange(len(pool.mask))
+    best = _first_best(intercepts, slopes, pool.mask)
+    start_stats = pool.stats[rows, best].sum(axis=0)
+    found_x, found_delta = [], []
+    active = rows[pool.mask.any(axis=1)]
+    intercepts, slopes, best_now = intercepts[active], slopes[active], best[active]
+    while len(active):
+        x, steepest = _next_breakpoints(intercepts, slopes, best_now)
+        moving = np.isfinite(x)
+        found_x.append(x[moving])
+        found_delta.append(pool.stats[active[moving], steepest[moving]] - pool.stats[active[moving], best_now[moving]])
+        if not moving.all():
+            active, intercepts, slopes = active[moving], intercepts[moving], slopes[moving]
+        best_now = steepest[moving]
+    breakpoints = np.concatenate(found_x) if found_x else np.zeros(0)
+    deltas = np.concatenate(found_delta) if found_delta else np.zeros((0, pool.stats.shape[2]), dtype=np.int64)
+    return Envelope(start_stats, breakpoints, deltas)
+
+
+def _next_breakpoints(intercepts: np.ndarray, slopes: np.ndarray, best: np.ndarray):
+    """For each sentence, the nearest gamma where a steeper line overtakes the current best, and that line."""
+    rows = np.arange(len(best))
+    rise = slopes - slopes[rows, best][:, None]
+    steeper = rise > 0
+    crossing = np.full(rise.shape, np.inf)
+    np.divide(intercepts[rows, best][:, None] - intercepts, rise, out=crossing, where=steeper)
+    nearest = crossing.min(axis=1)
+    tolerance = 1e-12 * np.maximum(1.0, np.abs(nearest))
+    at_nearest = crossing <= (nearest + tolerance)[:, None]
+    steepest = np.where(at_nearest, slopes, -np.inf).argmax(axis=1)
+    return nearest, steepest
+
+
+def interval_scores(envelope: Envelope, smooth: str = "exp") -> tuple[np.ndarray, np.ndarray]:
+    """Distinct sorted breakpoints, and the corpus BLEU of the len+1 intervals they bound."""
+    order = np.argsort(envelope.breakpoints, kind="stable")
+    points = envelope.breakpoints[order]
+    running = envelope.start_stats + np.cumsum(envelope.deltas[order], axis=0)
+    last_of_group = np.r_[points[1:] != points[:-1], True] if len(points) else np.zeros(0, dtype=bool)
+    stats = np.vstack([envelope.start_stats[None, :], running[last_of_group]])
+    return points[last_of_group], bleu_of_rows(stats, smooth)
+
+
+def _interval_point(points: np.ndarray, index: int) -> float:
+    """A gamma inside interval `index` (0 = before the first breakpoint)."""
+    if not len(points):
+        return 0.0
+    if index == 0:
+        return float(points[0] - UNBOUNDED_STEP)
+    if index == len(points):
+        return float(points[-1] + UNBOUNDED_STEP)
+    return float((points[index - 1] + points[index]) / 2)
+
+
+def line_search(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray,
+                smooth: str = "exp") -> LineSearchResult:
+    """The step along direction that maximises corpus BLEU, and that BLEU."""
+    points, scores = interval_scores(upper_envelope(pool, weights, direction), smooth)
+    best_score = scores.max()
+    candidates = np.flatnonzero(scores >= best_score - IMPROVEMENT * 1e-3)
+    gammas = [_interval_point(points, index) for index in candidates]
+    gamma = min(gammas, key=abs)
+    return LineSearchResult(gamma, float(best_score))
+
+
+def corpus_bleu_at(pool: PaddedPool, weights: np.ndarray, smooth: str = "exp") -> float:
+    """Corpus BLEU of the hypotheses that `weights` ranks first (ties: the earliest)."""
+    scores = np.where(pool.mask, pool.features @ weights, -np.inf)
+    best = scores.argmax(axis=1)
+    stats = pool.stats[np.arange(len(best)), best].sum(axis=0)
+    return float(bleu_of_rows(stats[None, :], smooth)[0])
+
+
+def l1_normalised(weights: np.ndarray) -> np.ndarray:
+    norm = np.abs(weights).sum()
+    return weights / norm if norm > 0 else weights
+
+
+class MertTuner:
+    """Och's MERT: coordinate ascent with exact line searches and random restarts."""
+
+    name = "mert"
+
+    def __init__(self, restarts: int = 10, random_directions: int = 3, max_sweeps: int = 100,
+                 smooth: str = "exp", seed: int = 0):
+        self.restarts = restarts
+        self.random_directions = random_directions
+        self.max_sweeps = max_sweeps
+        self.smooth = smooth
+        self.rng = np.random.default_rng(seed)
+
+    def optimise(self, pool: NbestPool, weights: np.ndarray) -> np.ndarray:
+        """The weights, from `weights` and the random restarts, that maximise BLEU on the pool."""
+        padded = pool.padded()
+        dims = padded.features.shape[2]
+        starts = [np.asarray(weights, dtype=np.float64)]
+        starts += [self.rng.uniform(-1.0, 1.0, dims) for _ in range(self.restarts)]
+        best_weights, best_score = None, -np.inf
+        for start in starts:
+            end, score = self.climb(padded, start)
+            if score > best_score + IMPROVEMENT:
+                best_weights, best_score = end, score
+        return l1_normalised(best_weights)
+
+    def climb(self, pool: PaddedPool, weights: np.ndarray) -> tuple[np.ndarray, float]:
+        """Coordinate ascent from weights until no direction improves BLEU."""
+        weights = l1_normalised(np.array(weights, dtype=np.float64))
+        score = corpus_bleu_at(pool, weights, self.smooth)
+        for _ in range(self.max_sweeps):
+            step = self._best_step(pool, weights, score)
+            if step is None:
+                break
+            direction, result = step
+            weights = l1_normalised(weights + result.gamma * direction)
+            score = result.bleu
+        return weights, score
+
+    def _best_step(self, pool: PaddedPool, weights: np.ndarray, score: float):
+        best = None
+        for direction in self._directions(len(weights)):
+            result = line_search(pool, weights, direction, self.smooth)
+            if result.bleu > score + IMPROVEMENT and (best is None or result.bleu > best[1].bleu):
+                best = (direction, result)
+        return best
+
+    def _directions(self, dims: int) -> list[np.ndarray]:
+        axes = list(np.eye(dims))
+        randoms = [l1_normalised(self.rng.uniform(-1.0, 1.0, dims)) for _ in range(self.random_directions)]
+        return axes + randoms
