@@ -14,7 +14,9 @@ Each variant is the default model (`pseudogen.config.TrainConfig`, tree rules
 - the aligner: IBM Model 1 alone instead of the HMM, each without the
   identical-token prior;
 - GHKM composition limits (at most 1, 2, 3 minimal rules per rule; default 4);
-- the n-gram order of the language model (2, 3, 4; default 5).
+- the n-gram order of the language model (2, 3, 4; default 5);
+- beyond the paper ("extra"): unaligned words attached to all rules, lexical
+  weights from the aligner's tables, grow-diag-final symmetrisation.
 
 Every variant is trained by the real pipeline (`pseudogen.pipeline.train`),
 tuning (with `--tune`, MERT) on the dev lines of `--tune-lines` (1-500, Django
@@ -91,6 +93,11 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("lm-2", "lm", "bigram language model", {"lm_order": 2}),
     Variant("lm-3", "lm", "trigram language model", {"lm_order": 3}),
     Variant("lm-4", "lm", "4-gram language model", {"lm_order": 4}),
+    # Beyond the paper: extraction and alignment settings that the error analysis points to.
+    Variant("attach-all", "extra", "unaligned words attached to every rule that can take them",
+            {"attach": "all"}),
+    Variant("lexicon-aligner", "extra", "lexical weights from the aligner's tables", {"lexicon": "aligner"}),
+    Variant("grow-diag-final", "extra", "symmetrisation without the -and", {"symmetrize": "grow-diag-final"}),
 )
 VARIANT_BY_NAME = {variant.name: variant for variant in VARIANTS}
 
