@@ -242,8 +242,8 @@ def _number_or_text(value: str):
 
 
 def run_study(corpus_dir: Path, variants: list[Variant], work_dir: Path, base: TrainConfig,
-              say=print) -> list[Result]:
-    """Run each variant in turn (the reference too, if another variant needs its stages)."""
+              say=print, on_result=None) -> list[Result]:
+    """Run each variant in turn; `on_result(results so far)` after each (the table is written as it grows)."""
     results = []
     for variant in variants:
         say(f"{variant.name}: training ({variant.settings()})")
@@ -251,6 +251,8 @@ def run_study(corpus_dir: Path, variants: list[Variant], work_dir: Path, base: T
         say(f"{variant.name}: BLEU {result.bleu_first:.2f} / {result.bleu_second:.2f}, {result.rules} rules, "
             f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s CPU)")
         results.append(result)
+        if on_result is not None:
+            on_result(results)
     return results
 
 
@@ -275,16 +277,18 @@ def main(argv: list[str] | None = None) -> int:
             variants.insert(0, VARIANT_BY_NAME[REFERENCE])
         base = TrainConfig().with_options(tune_lines=args.tune_lines, tuner="mert" if args.tune else "none",
                                           processes=args.processes, **parse_settings(args.settings))
+        output = Path(args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+
+        def write_table(results: list[Result]) -> None:
+            output.write_text(markdown_table(results, args.tune, corpus_dir, args.tune_lines), encoding="utf-8")
+
         with tempfile.TemporaryDirectory(prefix="ablation-") as scratch:
-            work_dir = Path(args.work_dir or scratch)
-            results = run_study(corpus_dir, variants, work_dir, base)
-        table = markdown_table(results, args.tune, corpus_dir, args.tune_lines)
+            run_study(corpus_dir, variants, Path(args.work_dir or scratch), base, on_result=write_table)
     except PseudogenError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(table, encoding="utf-8")
-    print(table)
+    print(output.read_text(encoding="utf-8"))
     return 0
 
 
