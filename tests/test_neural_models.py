@@ -121,3 +121,15 @@ def test_load_rejects_a_mismatched_state_dict(tmp_path):
 def test_load_of_a_missing_checkpoint_names_the_missing_files(tmp_path):
     with pytest.raises(PseudogenError, match="model.pt"):
         Translator.load(tmp_path)
+
+
+def test_a_trained_copy_model_copies_unseen_names():
+    from pseudogen.neural.train import train
+
+    names = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa".split()
+    examples = [Example(f"{v} = {n}".split(), f"substitute {n} for {v} .".split()) for n in names for v in ("x", "y")]
+    config = tiny("attention", True, hidden_size=32, batch_size=8, lr=1e-2, epochs=10, patience=10)
+    translator = train(config, examples, examples[:4], progress=False)
+    [first, second] = translator.translate([["x", "=", "uniform"], ["y", "=", "victor"]], beam=1)
+    assert "uniform" in first.tokens and "victor" in second.tokens
+    assert "uniform" not in translator.target_vocab

@@ -113,7 +113,7 @@ def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_b
     best_loss, best_state, waited = math.inf, copy.deepcopy(model.state_dict()), 0
     started = time.monotonic()
     for epoch in range(1, config.epochs + 1):
-        if time.monotonic() >= deadline:
+        if epoch > 1 and time.monotonic() >= deadline:
             history.stop_reason = f"time budget of {config.budget_minutes:g} minutes spent after epoch {epoch - 1}"
             break
         record = run_epoch(model, optimizer, config, batches(examples, source_vocab, target_vocab, config.batch_size, rng),
