@@ -63,3 +63,9 @@ def test_copy_without_attention_is_a_user_error(tmp_path):
 def test_missing_corpus_is_a_user_error(tmp_path):
     result = CliRunner().invoke(main, ["neural", "train", str(tmp_path / "none"), "-o", str(tmp_path / "m"), *TINY])
     assert result.exit_code == 1 and "no such corpus directory" in result.output
+
+
+def test_missing_torch_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # makes `import torch` raise ImportError
+    result = CliRunner().invoke(main, ["neural", "translate", "/some/model"])
+    assert result.exit_code == 1 and "pip install torch" in result.output
