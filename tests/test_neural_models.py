@@ -133,3 +133,12 @@ def test_a_trained_copy_model_copies_unseen_names():
     [first, second] = translator.translate([["x", "=", "uniform"], ["y", "=", "victor"]], beam=1)
     assert "uniform" in first.tokens and "victor" in second.tokens
     assert "uniform" not in translator.target_vocab
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_empty_and_very_long_sources_translate(arch, copy):
+    config, model, source, target = build(arch, copy)
+    translator = Translator(config, model, source, target)
+    long_source = ["x", "=", "foo", "(", ")"] * 220  # longer than the Transformer's position table
+    [empty, long] = translator.translate([[], long_source], beam=1)
+    assert isinstance(empty.tokens, list) and isinstance(long.tokens, list)

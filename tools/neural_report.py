@@ -73,6 +73,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--work-dir", type=Path, help="checkpoints (default: /tmp/pseudogen-neural-<name>)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
     parser.add_argument("--text-tokenizer", default="whitespace")
@@ -84,7 +85,7 @@ def parse_arguments() -> argparse.Namespace:
 
 def model_config(label: str, args) -> NeuralConfig:
     config = NeuralConfig(direction=args.direction, text_tokenizer=args.text_tokenizer, epochs=args.epochs,
-                          threads=args.threads, beam=args.beam, **MODELS[label])
+                          threads=args.threads, beam=args.beam, max_length=args.max_length, **MODELS[label])
     return replace(config, dropout=args.transformer_dropout) if config.arch == "transformer" else config
 
 
@@ -193,7 +194,7 @@ def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
         "times are wall-clock and noisy.",
         "- Settings (the reference study's): embeddings 128, hidden 256, 2 layers, dropout 0.5 "
         f"(Transformer: {args.transformer_dropout}, 4 heads, feed-forward 256), batch 64, Adam 1e-3, gradient clip 5, "
-        "vocabulary of tokens seen more than 10 times, training pairs over 100 tokens left out; "
+        "f"vocabulary of tokens seen more than 10 times, training pairs over {args.max_length} tokens left out; "
         f"beam width {args.beam} with length normalisation; BLEU is sacrebleu corpus BLEU (13a) on the space-joined tokens.",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",

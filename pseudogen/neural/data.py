@@ -97,7 +97,9 @@ def make_batch(examples: Sequence[Example], indices: Sequence[int], source_vocab
     return Batch(
         source=_pad(source),
         source_extended=_pad(source_ext),
-        source_mask=_pad([[1] * len(e.source) or [0] for e in chosen]).bool(),
+        # An empty source is one padding token that may be attended to, so
+        # that attention never normalises over nothing.
+        source_mask=_pad([[1] * max(len(e.source), 1) for e in chosen]).bool(),
         target_in=_pad([[BOS_ID] + t for t in target]),
         target_out=_pad([t + [EOS_ID] for t in target]),
         target_out_extended=_pad([t + [EOS_ID] for t in target_ext]),

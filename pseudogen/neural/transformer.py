@@ -78,8 +78,9 @@ class TransformerSeq2Seq(Seq2Seq):
         self.pointer = PointerGenerator(3 * size) if config.copy else None
 
     def _embed(self, embedding: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
-        length = min(ids.size(1), self.max_positions)
-        return self.dropout(embedding(ids[:, :length]) * self.scale + self.positions[:length])
+        length = ids.size(1)
+        positions = self.positions if length <= self.max_positions else sinusoids(length, self.positions.size(1))
+        return self.dropout(embedding(ids) * self.scale + positions[:length])
 
     def encode(self, batch: Batch) -> State:
         padding = ~batch.source_mask
