@@ -194,7 +194,7 @@ def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
         "times are wall-clock and noisy.",
         "- Settings (the reference study's): embeddings 128, hidden 256, 2 layers, dropout 0.5 "
         f"(Transformer: {args.transformer_dropout}, 4 heads, feed-forward 256), batch 64, Adam 1e-3, gradient clip 5, "
-        "f"vocabulary of tokens seen more than 10 times, training pairs over {args.max_length} tokens left out; "
+        f"vocabulary of tokens seen more than 10 times, training pairs over {args.max_length} tokens left out; "
         f"beam width {args.beam} with length normalisation; BLEU is sacrebleu corpus BLEU (13a) on the space-joined tokens.",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
