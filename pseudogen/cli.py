@@ -35,6 +35,106 @@ def main() -> None:
     """Turn source code into pseudo-code, and train the translator that does it."""
 
 
+# --- text and corpora ---
+
+
+@main.command("tokenize")
+@click.option("--lang", "-l", default="en", show_default=True, help="Language of the text: en, ja or space.")
+@click.option("--detokenize", "-d", is_flag=True, help="Join space-separated tokens back into text instead.")
+@click.argument("input_file", type=click.File("rb"), default="-")
+def tokenize_text(lang: str, detokenize: bool, input_file) -> None:
+    """Tokenize text, one sentence per line (stdin by default).
+
+    Tokens come out separated by spaces; a space inside a token (a quoted
+    literal) is written as U+2581, which --detokenize reads back. A line that is
+    not UTF-8 is reported and comes out empty.
+    """
+    from pseudogen.text import get_tokenizer
+    from pseudogen.text.stream import tokenize_stream
+
+    report = _BadLineReport()
+    name = getattr(input_file, "name", "<stdin>")
+    for line in tokenize_stream(input_file, get_tokenizer(lang), detokenize, report, name):
+        click.echo(line)
+    if report.count:
+        sys.exit(1)
+
+
+@main.group("corpus")
+def corpus_group() -> None:
+    """Fetch, import and describe parallel corpora."""
+
+
+@corpus_group.command("fetch")
+@click.argument("name")
+@click.option("--output", "-o", type=click.Path(file_okay=False), help="Directory to write (default: the user cache).")
+@click.option("--base-url", help="Download from here instead of the manifest's URL (a mirror).")
+@click.option("--force", is_flag=True, help="Replace the directory if it exists.")
+def corpus_fetch(name: str, output: str | None, base_url: str | None, force: bool) -> None:
+    """Download the public corpus NAME (e.g. django), check it and write its standard split."""
+    from pseudogen.corpus.fetch import StderrProgress, fetch_corpus, load_manifest
+
+    dest = fetch_corpus(load_manifest(name), output, base_url, StderrProgress(), force)
+    click.echo(f"wrote {dest}")
+
+
+@corpus_group.command("stats")
+@click.argument("corpus_name")
+@click.option("--lang", "-l", default="en", show_default=True, help="Language of the text side.")
+def corpus_stats(corpus_name: str, lang: str) -> None:
+    """Sizes, lengths, vocabularies and copy rate of each split of a corpus (directory or name)."""
+    from pseudogen.corpus.resolve import resolve_corpus
+    from pseudogen.corpus import stats
+    from pseudogen.text import get_tokenizer
+
+    corpus_dir = resolve_corpus(corpus_name)
+    click.echo(f"corpus {corpus_dir}")
+    click.echo(stats.format_stats(stats.corpus_stats(corpus_dir, get_tokenizer(lang))))
+
+
+@corpus_group.command("import-spoc")
+@click.argument("tsv_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Corpus directory to write.")
+@click.option("--split", default="train", show_default=True, type=click.Choice(["train", "dev", "test"]))
+def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, split: str) -> None:
+    """Write the annotated lines of SPoC TSV files as one split of a corpus directory."""
+    from pseudogen.corpus.spoc import import_spoc
+
+    report = _BadLineReport()
+    lines = import_spoc(tsv_files, output, split, report)
+    programs = len({line.program for line in lines})
+    click.echo(f"wrote {len(lines)} pairs from {programs} programs to {output}/{split}.*{report.summary()}")
+
+
+@corpus_group.command("import-jsonl")
+@click.argument("jsonl_file", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Corpus directory to write.")
+@click.option("--split", default="train", show_default=True, type=click.Choice(["train", "dev", "test"]))
+@click.option("--code-key", default="code", show_default=True, help="Key of the code in each object.")
+@click.option("--text-key", default="text", show_default=True, help="Key of the text in each object.")
+def corpus_import_jsonl(jsonl_file: str, output: str, split: str, code_key: str, text_key: str) -> None:
+    """Write the pairs of a JSON Lines file as one split of a corpus directory."""
+    from pseudogen.corpus.jsonl import import_jsonl
+
+    report = _BadLineReport()
+    pairs = import_jsonl(jsonl_file, output, split, code_key, text_key, report)
+    click.echo(f"wrote {len(pairs)} pairs to {output}/{split}.*{report.summary()}")
+
+
+class _BadLineReport:
+    """Says each bad input line on stderr and counts them, so an import goes on past them."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, err: PseudogenError) -> None:
+        self.count += 1
+        click.echo(f"warning: {err}", err=True)
+
+    def summary(self) -> str:
+        return f"; skipped {self.count} bad lines" if self.count else ""
+
+
 # --- neural ---
 
 def _neural_config_options(command):

@@ -13,8 +13,8 @@ teacher-forced token accuracy; for generated code, the parse rate and error
 classes; attention statistics and heatmaps; training curves; stability notes;
 a ranking computed from the figures. Checkpoints go to --work-dir.
 
-The corpus is a directory path, or a name looked up in $PSEUDOGEN_DATA and
-then in ../shared/corpora beside the repository. Prints time and peak memory.
+The corpus is a directory path, or a name that `pseudogen.corpus.resolve`
+looks up ($PSEUDOGEN_DATA, then ../shared/corpora beside the repository, ...). Prints time and peak memory.
 """
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pseudogen.corpus.resolve import resolve_corpus  # noqa: E402
+from pseudogen.errors import PseudogenError  # noqa: E402
 from pseudogen.neural.config import NeuralConfig  # noqa: E402
 from pseudogen.neural.data import load_examples  # noqa: E402
 from pseudogen.neural.evaluation import evaluate  # noqa: E402
@@ -50,18 +52,6 @@ MODELS = {
 DEFAULT_MODELS = "rnn,lstm,attention,attention+copy,transformer"
 
 
-def find_corpus(name: str) -> Path:
-    """A corpus directory: the path itself, else $PSEUDOGEN_DATA/<name>, else ../shared/corpora/<name>."""
-    candidates = [Path(name)]
-    if os.environ.get("PSEUDOGEN_DATA"):
-        candidates.append(Path(os.environ["PSEUDOGEN_DATA"]) / name)
-    candidates.append(REPO.parent / "shared" / "corpora" / name)
-    for candidate in candidates:
-        if (candidate / "train.code").is_file():
-            return candidate
-    sys.exit(f"error: no corpus {name!r} (looked in {', '.join(map(str, candidates))})")
-
-
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", help="corpus directory or name (django, a docstring corpus ...)")
@@ -76,7 +66,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
-    parser.add_argument("--text-tokenizer", default="whitespace")
+    parser.add_argument("--text-tokenizer", default="en", help="whitespace, or a pseudogen.text language (en, ja)")
     parser.add_argument("--heatmaps", type=int, default=2, help="dev examples to draw attention for")
     parser.add_argument("--smt-bleu", type=float, help="the statistical translator's dev BLEU, to print beside")
     parser.add_argument("--quiet", action="store_true")
@@ -91,7 +81,10 @@ def model_config(label: str, args) -> NeuralConfig:
 
 def main() -> None:
     args = parse_arguments()
-    corpus = find_corpus(args.corpus)
+    try:
+        corpus = resolve_corpus(args.corpus)
+    except PseudogenError as err:
+        sys.exit(f"error: {err}")
     name = args.name or f"{corpus.name}-{args.direction}"
     labels = [label.strip() for label in args.models.split(",")]
     unknown = [label for label in labels if label not in MODELS]

@@ -7,6 +7,7 @@ missing file, an empty file, unequal line counts, bytes that are not UTF-8.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,3 +65,30 @@ def read_split(corpus_dir: Path, split: str = "train") -> list[Pair]:
     if not corpus_dir.is_dir():
         raise PseudogenError("no such corpus directory", str(corpus_dir))
     return read_parallel(corpus_dir / f"{split}.code", corpus_dir / f"{split}.anno")
+
+
+def write_split(corpus_dir: Path, split: str, pairs: list[Pair]) -> None:
+    """Write one split as `<split>.code` / `<split>.anno`; each file appears whole or not at all."""
+    corpus_dir = Path(corpus_dir)
+    if split not in SPLITS:
+        raise PseudogenError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    for number, pair in enumerate(pairs, 1):
+        if not is_one_line(pair):
+            raise PseudogenError("a corpus line cannot hold a line break", f"pair {number}")
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    write_lines_atomic(corpus_dir / f"{split}.code", [pair.code for pair in pairs])
+    write_lines_atomic(corpus_dir / f"{split}.anno", [pair.text for pair in pairs])
+
+
+def write_lines_atomic(path: Path, lines: list[str]) -> None:
+    """Write lines to a temporary file beside `path`, then rename it into place."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    with open(partial, "w", encoding="utf-8", newline="\n") as out:
+        out.writelines(f"{line}\n" for line in lines)
+    os.replace(partial, path)
+
+
+def is_one_line(pair: Pair) -> bool:
+    """Whether both sides fit on one line of a corpus file."""
+    return not any("\n" in side or "\r" in side for side in pair)

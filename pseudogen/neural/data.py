@@ -1,15 +1,17 @@
 """Examples and batches for the neural models, read through the corpus readers of the statistical side.
 
 A corpus is a directory of line-aligned `<split>.code` / `<split>.anno` files
-(`pseudogen.corpus.parallel.read_split`): Django, a docstring corpus built by
-`pseudogen corpus docstrings`, or SPoC after `pseudogen corpus import-spoc`.
+(`pseudogen.corpus.parallel.read_split`), given as a path or a name that
+`pseudogen.corpus.resolve` finds (`django`, `sample`, ...): Django, a docstring
+corpus built by `pseudogen corpus docstrings`, or SPoC after
+`pseudogen corpus import-spoc`.
 The direction says which side is the source: `code2text` (code → pseudo-code or
 docstring) or `text2code`.
 
 Tokenisation: the code side is split on whitespace (the corpora are
 pre-tokenised; a docstring corpus keeps NEWLINE/INDENT/DEDENT as tokens). The
-text side is split on whitespace too, or with a registered natural-language
-tokenizer (`text_tokenizer="en"`, from `pseudogen.text`).
+text side is split on whitespace too, or with a natural-language tokenizer of
+`pseudogen.text` (`text_tokenizer="en"`).
 
 Batching by length: examples are sorted by source length (ties broken by a
 seeded shuffle) and cut into batches, so that a batch holds sentences of
@@ -26,6 +28,7 @@ from pathlib import Path
 import torch
 
 from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab
 
@@ -57,14 +60,12 @@ class Batch:
 
 
 def text_tokenizer(name: str) -> Callable[[str], list[str]]:
-    """The tokenizer for the natural-language side: "whitespace" or a language of `pseudogen.text`."""
+    """The tokenizer for the natural-language side: "whitespace", or a language of `pseudogen.text` ("en", "ja")."""
     if name == "whitespace":
         return str.split
-    try:
-        from pseudogen.text import get_tokenizer
-    except ImportError:
-        raise PseudogenError(f"text tokenizer {name!r} needs pseudogen.text, which this installation lacks; use 'whitespace'") from None
-    return get_tokenizer(name)
+    from pseudogen.text import get_tokenizer
+
+    return get_tokenizer(name).tokenize
 
 
 def load_examples(corpus_dir: Path, split: str, direction: str, tokenizer: str = "whitespace") -> list[Example]:
@@ -73,7 +74,7 @@ def load_examples(corpus_dir: Path, split: str, direction: str, tokenizer: str =
         raise PseudogenError(f"unknown direction {direction!r}; expected one of {', '.join(DIRECTIONS)}")
     tokenize_text = text_tokenizer(tokenizer)
     examples = []
-    for pair in read_split(Path(corpus_dir), split):
+    for pair in read_split(resolve_corpus(str(corpus_dir)), split):
         code, text = pair.code.split(), tokenize_text(pair.text)
         examples.append(Example(code, text) if direction == "code2text" else Example(text, code))
     return examples

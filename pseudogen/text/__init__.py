@@ -1,0 +1,73 @@
+"""Natural-language tokenizers, one per language, chosen by name.
+
+`get_tokenizer(lang)` returns an object with `tokenize(text) -> list[str]` and
+`detokenize(tokens) -> str`. Modules are imported only when their language is
+asked for (sacrebleu's `_TOKENIZERS` pattern), so the optional Japanese
+dependencies are needed only by those who use Japanese.
+
+- `en`: English, keeps identifiers, dotted names, numbers and literals whole
+  (`pseudogen.text.en`).
+- `ja`: Japanese morphemes via fugashi + unidic-lite (`pseudogen.text.ja`).
+- `space`: split at whitespace, join with one space: for text that is
+  tokenized already.
+
+A token may hold spaces (a quoted literal such as `'default value'` is one
+token). Where tokens are stored one line per sentence, separated by spaces,
+`join_tokens` writes a space inside a token as U+2581 (as SentencePiece does)
+and `split_tokens` reverses it.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from pseudogen.errors import PseudogenError
+
+
+class Tokenizer(Protocol):
+    lang: str
+
+    def tokenize(self, text: str) -> list[str]: ...
+
+    def detokenize(self, tokens: list[str]) -> str: ...
+
+
+class SpaceTokenizer:
+    """Whitespace in, single spaces out: for pre-tokenized text."""
+
+    lang = "space"
+
+    def tokenize(self, text: str) -> list[str]:
+        return text.split()
+
+    def detokenize(self, tokens: list[str]) -> str:
+        return " ".join(tokens)
+
+
+TOKEN_SPACE = "\u2581"
+
+
+def join_tokens(tokens: list[str]) -> str:
+    """Tokens as one space-separated line; a space inside a token becomes U+2581."""
+    return " ".join(token.replace(" ", TOKEN_SPACE) for token in tokens)
+
+
+def split_tokens(line: str) -> list[str]:
+    """The tokens of a line written by `join_tokens`."""
+    return [token.replace(TOKEN_SPACE, " ") for token in line.split()]
+
+
+_TOKENIZERS = {
+    "en": ("pseudogen.text.en", "EnglishTokenizer"),
+    "ja": ("pseudogen.text.ja", "JapaneseTokenizer"),
+    "space": ("pseudogen.text", "SpaceTokenizer"),
+}
+LANGUAGES = tuple(_TOKENIZERS)
+
+
+def get_tokenizer(lang: str) -> Tokenizer:
+    """The tokenizer for a language code (`en`, `ja`, `space`)."""
+    if lang not in _TOKENIZERS:
+        raise PseudogenError(f"no tokenizer for language {lang!r}; known: {', '.join(LANGUAGES)}")
+    module_name, class_name = _TOKENIZERS[lang]
+    return getattr(importlib.import_module(module_name), class_name)()

@@ -1,0 +1,109 @@
+"""SPoC corpus reader: C++ lines with crowd-written pseudo-code (Kulal et al. 2019).
+
+SPoC ("Search-based Pseudocode to Code", NeurIPS 2019) ships tab-separated files
+with the header `text code workerid probid subid line indent`: one row per line
+of a C++ program, `text` the worker's pseudo-code for that line. A program is
+the rows of one submission (`probid`, `subid`); `line` counts from 0 within it.
+Lines nobody annotated (`int main() {`, `}`) have an empty `text`: they are
+skipped, since they have nothing to learn from.
+
+The files are plain TSV, not CSV: quotes in code are literal characters, so a
+row is split at tabs and must have exactly seven fields. A bad row is an error
+that names the file and line; with `on_error` the caller can instead hear of it
+and go on with the other rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from pseudogen.corpus.parallel import Pair, read_lines, write_lines_atomic, write_split
+from pseudogen.errors import PseudogenError
+
+COLUMNS = ("text", "code", "workerid", "probid", "subid", "line", "indent")
+
+
+class SpocLine(NamedTuple):
+    """One annotated row: the pair, and where it sits in its program."""
+
+    pair: Pair
+    probid: str
+    subid: str
+    line: int
+    indent: int
+    workerid: str
+
+    @property
+    def program(self) -> str:
+        """The program this line belongs to, as `probid/subid`."""
+        return f"{self.probid}/{self.subid}"
+
+
+def read_spoc(path: Path, on_error: Callable[[PseudogenError], None] | None = None) -> Iterator[SpocLine]:
+    """The annotated rows of a SPoC TSV file, in file order.
+
+    A malformed row raises PseudogenError naming `file:line`, or, when `on_error`
+    is given, is handed to it and skipped.
+    """
+    lines = read_lines(path)
+    if not lines:
+        raise PseudogenError("the file is empty", str(path))
+    header = lines[0].split("\t")
+    if tuple(header) != COLUMNS:
+        raise PseudogenError(f"expected the SPoC header {' '.join(COLUMNS)!r}, found {' '.join(header)!r}", f"{path}:1")
+    for number, row in enumerate(lines[1:], 2):
+        try:
+            line = _parse_row(row, f"{path}:{number}")
+        except PseudogenError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+            continue
+        if line is not None:
+            yield line
+
+
+def _parse_row(row: str, place: str) -> SpocLine | None:
+    fields = row.split("\t")
+    if len(fields) != len(COLUMNS):
+        raise PseudogenError(f"expected {len(COLUMNS)} tab-separated fields, found {len(fields)}", place)
+    text, code, workerid, probid, subid, line, indent = fields
+    if not text.strip():
+        return None
+    if not code.strip():
+        raise PseudogenError("pseudo-code given for an empty line of code", place)
+    try:
+        line_number, indent_level = int(line), int(indent)
+    except ValueError:
+        raise PseudogenError(f"line {line!r} and indent {indent!r} must be whole numbers", place) from None
+    return SpocLine(Pair(code.strip(), text.strip()), probid, subid, line_number, indent_level, workerid)
+
+
+def spoc_pairs(lines: Iterable[SpocLine]) -> list[Pair]:
+    """The code/text pairs of SPoC rows."""
+    return [line.pair for line in lines]
+
+
+def program_table(lines: Iterable[SpocLine]) -> list[str]:
+    """One `probid<TAB>subid<TAB>line<TAB>indent` row per pair, to keep program boundaries beside a split."""
+    return [f"{line.probid}\t{line.subid}\t{line.line}\t{line.indent}" for line in lines]
+
+
+def import_spoc(
+    paths: Iterable[Path],
+    corpus_dir: Path,
+    split: str = "train",
+    on_error: Callable[[PseudogenError], None] | None = None,
+) -> list[SpocLine]:
+    """Write the annotated rows of SPoC files as one split of a corpus directory.
+
+    Beside `<split>.code` / `<split>.anno` goes `<split>.programs`, one row per
+    pair (`probid subid line indent`), so program boundaries stay available.
+    """
+    lines = [line for path in paths for line in read_spoc(path, on_error)]
+    if not lines:
+        raise PseudogenError("no annotated lines to import", ", ".join(map(str, paths)))
+    write_split(corpus_dir, split, spoc_pairs(lines))
+    write_lines_atomic(Path(corpus_dir) / f"{split}.programs", program_table(lines))
+    return lines

@@ -1,0 +1,91 @@
+"""Japanese tokenizer: MeCab morphemes (fugashi + unidic-lite), code kept whole.
+
+Japanese is written without spaces, so words come from a morphological
+analyser: MeCab (Kudo et al. 2004, "Applying Conditional Random Fields to
+Japanese Morphological Analysis") through the fugashi binding with the UniDic
+dictionary (unidic-lite). Both are an optional extra: `pip install 'pseudogen[ja]'`.
+
+Japanese pseudo-code quotes code as English pseudo-code does ("変数 self._cache に
+'default' を代入する"), and MeCab would cut `self._cache` into three morphemes. So
+each whitespace chunk is first cut into *code runs* (printable ASCII, with quoted
+literals whole) and Japanese runs: code runs go through the English chunk rules
+(identifiers, dotted names, numbers and literals stay whole, punctuation comes
+off), Japanese runs through MeCab.
+
+Detokenization glues Japanese tokens together and joins each stretch of ASCII
+tokens by the English rules, so the text reads naturally; the spaces a writer
+put between Japanese and code are not restored.
+"""
+from __future__ import annotations
+
+import re
+
+from pseudogen.errors import PseudogenError
+from pseudogen.text.en import EnglishTokenizer, quoted_literal_pattern, split_chunk
+
+INSTALL_HINT = "pip install 'pseudogen[ja]'"
+# Japanese letters are word characters to `\w`; a literal may follow them directly.
+_LITERAL = quoted_literal_pattern("A-Za-z0-9_")
+_CHUNK = re.compile(rf"(?:{_LITERAL}|\S)+")
+_CODE_RUN = re.compile(rf"(?:{_LITERAL}|[\x21-\x7e])+")
+
+
+class JapaneseTokenizer:
+    """Morphemes for Japanese text, whole tokens for the code quoted in it."""
+
+    lang = "ja"
+
+    def __init__(self):
+        self._tagger = _load_tagger()
+        self._english = EnglishTokenizer()
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for chunk in _CHUNK.finditer(text):
+            tokens.extend(self._tokenize_chunk(chunk.group()))
+        return tokens
+
+    def detokenize(self, tokens: list[str]) -> str:
+        pieces: list[str] = []
+        ascii_run: list[str] = []
+        for token in tokens:
+            if token.isascii():
+                ascii_run.append(token)
+                continue
+            pieces.append(self._english.detokenize(ascii_run))
+            ascii_run = []
+            pieces.append(token)
+        pieces.append(self._english.detokenize(ascii_run))
+        return "".join(pieces)
+
+    def _tokenize_chunk(self, chunk: str) -> list[str]:
+        tokens: list[str] = []
+        position = 0
+        for run in _CODE_RUN.finditer(chunk):
+            tokens.extend(self._morphemes(chunk[position:run.start()]))
+            tokens.extend(split_chunk(run.group()))
+            position = run.end()
+        tokens.extend(self._morphemes(chunk[position:]))
+        return tokens
+
+    def _morphemes(self, text: str) -> list[str]:
+        if not text:
+            return []
+        return [word.surface for word in self._tagger(text) if word.surface]
+
+
+def _load_tagger():
+    """A fugashi Tagger on unidic-lite, or a PseudogenError that says what to install."""
+    try:
+        import fugashi
+    except ImportError:
+        raise PseudogenError(
+            f"Japanese tokenization needs the optional packages fugashi and unidic-lite: {INSTALL_HINT}"
+        ) from None
+    try:
+        return fugashi.Tagger()
+    except RuntimeError as err:
+        raise PseudogenError(
+            f"fugashi found no MeCab dictionary ({str(err).splitlines()[0]}); "
+            f"install unidic-lite: {INSTALL_HINT}"
+        ) from None

@@ -1,0 +1,130 @@
+import builtins
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pseudogen.errors import PseudogenError
+from pseudogen.text import get_tokenizer, join_tokens, split_tokens
+from pseudogen.text.en import EnglishTokenizer
+
+
+@pytest.fixture(scope="module")
+def en():
+    return EnglishTokenizer()
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("from django.conf import settings.", ["from", "django.conf", "import", "settings", "."]),
+        ("substitute it for self._cache.", ["substitute", "it", "for", "self._cache", "."]),
+        ("call the function x.y() now,", ["call", "the", "function", "x.y()", "now", ","]),
+        ("value under kwargs['LOCATION'] key:", ["value", "under", "kwargs['LOCATION']", "key", ":"]),
+        ("define the __init__ method;", ["define", "the", "__init__", "method", ";"]),
+        ("pi is 3.14.", ["pi", "is", "3.14", "."]),
+        ("replace '%s' with name.", ["replace", "'%s'", "with", "name", "."]),
+        ("string 'abc def'.", ["string", "'abc def'", "."]),
+        ('string "x", then', ["string", '"x"', ",", "then"]),
+        ("string \"You must define a '%s' cache\" as", ["string", "\"You must define a '%s' cache\"", "as"]),
+        ("strings u'a b' and b'c'", ["strings", "u'a b'", "and", "b'c'"]),
+        ("it doesn't matter (see f(x)).", ["it", "doesn't", "matter", "(", "see", "f(x)", ")", "."]),
+        ("the users' names", ["the", "users'", "names"]),
+        ("a string '.' or ')'", ["a", "string", "'.'", "or", "')'"]),
+        ("wait...", ["wait", ".", ".", "."]),
+        ("a - b", ["a", "-", "b"]),
+        ("", []),
+    ],
+)
+def test_english_tokens(en, text, tokens):
+    assert en.tokenize(text) == tokens
+    assert en.detokenize(tokens) == text
+
+
+def test_english_collapses_whitespace(en):
+    assert en.detokenize(en.tokenize("  two  spaces\there. ")) == "two spaces here."
+
+
+@given(st.lists(st.sampled_from(["call", "x.y()", "'a b'", "3.14", "self._c", "kwargs['k']", "f(x)"]), min_size=1),
+       st.sampled_from(["", ".", ",", ":", ";"]))
+def test_english_round_trip_of_code_words(words, end):
+    en = EnglishTokenizer()
+    text = " ".join(words) + end
+    assert en.detokenize(en.tokenize(text)) == text
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_english_tokens_lose_only_whitespace(text):
+    tokens = EnglishTokenizer().tokenize(text)
+    assert "".join("".join(tokens).split()) == "".join(text.split())
+    assert all(token for token in tokens)
+
+
+def test_token_lines_keep_spaces_inside_tokens():
+    tokens = ["string", "'a b'", "."]
+    assert join_tokens(tokens) == "string 'a\u2581b' ."
+    assert split_tokens(join_tokens(tokens)) == tokens
+
+
+def test_registry_knows_languages():
+    assert get_tokenizer("en").tokenize("a b.") == ["a", "b", "."]
+    assert get_tokenizer("space").tokenize("a  b.") == ["a", "b."]
+    with pytest.raises(PseudogenError, match="no tokenizer for language 'xx'; known: en, ja, space"):
+        get_tokenizer("xx")
+
+
+def test_japanese_keeps_code_whole():
+    pytest.importorskip("fugashi")
+    ja = get_tokenizer("ja")
+    tokens = ja.tokenize("変数self._cacheに'default value'を代入する。")
+    assert tokens == ["変数", "self._cache", "に", "'default value'", "を", "代入", "する", "。"]
+    assert ja.detokenize(tokens) == "変数self._cacheに'default value'を代入する。"
+
+
+def test_japanese_spaces_between_ascii_tokens():
+    pytest.importorskip("fugashi")
+    ja = get_tokenizer("ja")
+    assert ja.detokenize(ja.tokenize("関数 f(x) と g を呼ぶ")) == "関数f(x)とgを呼ぶ"
+    assert ja.detokenize(["x", "と", "a", "b", "。"]) == "xとa b。"
+
+
+def test_japanese_missing_package_says_what_to_install(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_fugashi(name, *args, **kwargs):
+        if name == "fugashi":
+            raise ImportError("No module named 'fugashi'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_fugashi)
+    with pytest.raises(PseudogenError, match=r"pip install 'pseudogen\[ja\]'"):
+        get_tokenizer("ja")
+
+
+def test_cli_tokenize_and_back():
+    from click.testing import CliRunner
+
+    from pseudogen.cli import main
+
+    runner = CliRunner()
+    text = "call f(x) with string 'a b', ok.\nfrom django.conf import settings.\n"
+    tokens = runner.invoke(main, ["tokenize"], input=text)
+    assert tokens.exit_code == 0
+    assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django.conf import settings .\n"
+    back = runner.invoke(main, ["tokenize", "--detokenize"], input=tokens.output)
+    assert back.output == text
+    bad = runner.invoke(main, ["tokenize", "--lang", "xx"], input=text)
+    assert (bad.exit_code, bad.output) == (1, "error: no tokenizer for language 'xx'; known: en, ja, space\n")
+
+
+def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path):
+    from click.testing import CliRunner
+
+    from pseudogen.cli import main
+
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"first line.\n\xff\nthird, line\n")
+    result = CliRunner().invoke(main, ["tokenize", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == "first line .\n\nthird , line\n"
+    assert f"warning: {path}:2: bytes that are not UTF-8 (at column 1)" in result.output
