@@ -206,7 +206,8 @@ def neural_translate(model, input, output, beam) -> None:
 @click.option("--beam", type=click.IntRange(1), default=None, help="beam width (1: greedy); default: the model's")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="also write the figures as JSON")
 @click.option("--outputs", type=click.File("w", encoding="utf-8"), default=None, help="write the translations here")
-def neural_evaluate(model, corpus, split, beam, json_path, outputs) -> None:
+@click.option("--python-checks/--no-python-checks", default=True, help="parse generated code with Python's ast (off for C++)")
+def neural_evaluate(model, corpus, split, beam, json_path, outputs, python_checks) -> None:
     """Score the checkpoint MODEL on a split of CORPUS: BLEU, exact match, token accuracy, code checks."""
     from pseudogen.neural import require_torch
 
@@ -214,7 +215,7 @@ def neural_evaluate(model, corpus, split, beam, json_path, outputs) -> None:
     from pseudogen.neural.pipeline import evaluate_on_corpus, evaluation_text, save_evaluation
     from pseudogen.neural.translator import Translator
 
-    evaluation, translations = evaluate_on_corpus(Translator.load(model), corpus, split, beam, progress=True)
+    evaluation, translations = evaluate_on_corpus(Translator.load(model), corpus, split, beam, python_checks, progress=True)
     click.echo(evaluation_text(evaluation))
     if json_path:
         save_evaluation(evaluation, json_path)

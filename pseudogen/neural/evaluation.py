@@ -28,6 +28,7 @@ class Evaluation:
     token_accuracy: float
     dev_loss: float
     with_unk: float
+    empty: float                     # share of outputs with no token
     code: CodeReport | None
     attention: AttentionReport | None
     seconds: float
@@ -46,13 +47,14 @@ def evaluate(translator: Translator, examples: Sequence[Example], beam: int | No
     references = [e.target for e in examples]
     loss, accuracy = teacher_forced_scores(
         translator.model, batches(examples, translator.source_vocab, translator.target_vocab, translator.config.batch_size))
-    if target_is_code is None:
+    if target_is_code is None:  # Python code, checked with Python's parser
         target_is_code = translator.config.direction == "text2code"
     matrices = [t.attention for t in translations if t.attention is not None]
     return Evaluation(
         sentences=len(examples), beam=width,
         bleu=bleu(outputs, references), exact_match=exact_match(outputs, references),
         token_accuracy=accuracy, dev_loss=loss, with_unk=unk_share(outputs),
+        empty=sum(not tokens for tokens in outputs) / max(len(outputs), 1),
         code=code_report(outputs) if target_is_code else None,
         attention=attention_report(matrices) if matrices else None,
         seconds=time.monotonic() - started,

@@ -55,9 +55,11 @@ def _translated(translator: Translator, sources: list[list[str]], beam: int | No
 
 
 def evaluate_on_corpus(translator: Translator, corpus_dir: Path, split: str = "dev", beam: int | None = None,
-                       progress: bool = False) -> tuple[Evaluation, list[Translation]]:
+                       python_checks: bool = True, progress: bool = False) -> tuple[Evaluation, list[Translation]]:
+    """Scores on a split; generated code is checked with Python's parser when `python_checks` (text2code only)."""
     examples = load_examples(corpus_dir, split, translator.config.direction, translator.config.text_tokenizer)
-    return evaluate(translator, examples, beam=beam, progress=progress)
+    is_python = python_checks and translator.config.direction == "text2code"
+    return evaluate(translator, examples, beam=beam, target_is_code=is_python, progress=progress)
 
 
 def evaluation_text(evaluation: Evaluation) -> str:
@@ -66,11 +68,11 @@ def evaluation_text(evaluation: Evaluation) -> str:
         f"sentences: {evaluation.sentences}", f"beam: {evaluation.beam}",
         f"BLEU: {evaluation.bleu:.2f}", f"exact match: {100 * evaluation.exact_match:.2f}%",
         f"token accuracy (teacher-forced): {100 * evaluation.token_accuracy:.2f}%",
-        f"loss per token: {evaluation.dev_loss:.4f}", f"outputs with <unk>: {100 * evaluation.with_unk:.2f}%",
+        f"loss per token: {evaluation.dev_loss:.4f}", f"outputs with <unk>: {100 * evaluation.with_unk:.2f}%", f"empty outputs: {100 * evaluation.empty:.2f}%",
     ]
     if evaluation.code:
         code = evaluation.code
-        lines += [f"code that parses: {100 * code.parses:.2f}%", f"syntax errors: {100 * code.syntax_errors:.2f}%",
+        lines += [f"code that parses (Python): {100 * code.parses:.2f}%", f"syntax errors: {100 * code.syntax_errors:.2f}%",
                   f"indentation errors: {100 * code.indentation_errors:.2f}%"]
     if evaluation.attention:
         att = evaluation.attention

@@ -17,6 +17,7 @@ model attends, the attention matrix (output positions × source positions).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -63,14 +64,19 @@ def _hypothesis(ids: list[int], score: float, attention: torch.Tensor | None) ->
 
 
 @torch.no_grad()
-def beam_search(model: Seq2Seq, batch: Batch, width: int = 5, max_length: int = 150, alpha: float = 1.0) -> list[Hypothesis]:
-    """The best length-normalised output of a beam search, sentence by sentence (in batch order)."""
+def beam_search(model: Seq2Seq, batch: Batch, width: int = 5, max_length: int | Sequence[int] = 150,
+                alpha: float = 1.0) -> list[Hypothesis]:
+    """The best length-normalised output of a beam search, sentence by sentence (in batch order).
+
+    `max_length` is one limit for all sentences or one per sentence.
+    """
+    size = batch.source.size(0)
+    limits = [max_length] * size if isinstance(max_length, int) else list(max_length)
     if width == 1:
-        return greedy_search(model, batch, max_length)
+        return greedy_search(model, batch, max(limits))
     model.eval()
     state = model.encode(batch)
-    return [_beam_one(model, model.reorder(state, torch.tensor([i])), width, max_length, alpha)
-            for i in range(batch.source.size(0))]
+    return [_beam_one(model, model.reorder(state, torch.tensor([i])), width, limits[i], alpha) for i in range(size)]
 
 
 def _normalised(hypothesis: Hypothesis, alpha: float) -> float:

@@ -9,8 +9,10 @@ weights are the attention that the heatmaps show and that the copy mechanism
 (pointer-generator, See et al. 2017) copies with, its switch reading
 [decoder output; context; input embedding].
 
-Decoding step by step re-runs the decoder over the prefix generated so far
-(kept in the state), which is simple and costs little at these sentence lengths.
+Decoding step by step keeps, for each decoder layer, that layer's inputs at
+the earlier positions in the state: the new position attends to them, so a
+step costs time linear in the prefix length, and the result equals the
+teacher-forced pass with its causal mask (the tests check that).
 """
 from __future__ import annotations
 
@@ -47,8 +49,14 @@ class DecoderLayer(nn.Module):
         self.norms = nn.ModuleList(nn.LayerNorm(size) for _ in range(3))
         self.dropout = nn.Dropout(dropout)
 
-    def forward(self, x, memory, causal_mask, memory_padding) -> tuple[torch.Tensor, torch.Tensor]:
-        attended, _ = self.self_attention(x, x, x, attn_mask=causal_mask, need_weights=False)
+    def forward(self, x, memory, memory_padding, causal_mask=None, past=None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Outputs and source attention for the positions of `x`.
+
+        `past` holds this layer's inputs at the earlier positions when decoding
+        one position at a time (then no causal mask is needed).
+        """
+        context = x if past is None else torch.cat([past, x], dim=1)
+        attended, _ = self.self_attention(x, context, context, attn_mask=causal_mask, need_weights=False)
         x = self.norms[0](x + self.dropout(attended))
         attended, weights = self.source_attention(x, memory, memory, key_padding_mask=memory_padding, need_weights=True)
         x = self.norms[1](x + self.dropout(attended))
@@ -77,36 +85,42 @@ class TransformerSeq2Seq(Seq2Seq):
         self.generator = nn.Linear(size, target_vocab_size)
         self.pointer = PointerGenerator(3 * size) if config.copy else None
 
-    def _embed(self, embedding: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
-        length = ids.size(1)
-        positions = self.positions if length <= self.max_positions else sinusoids(length, self.positions.size(1))
-        return self.dropout(embedding(ids) * self.scale + positions[:length])
+    def _embed(self, embedding: nn.Embedding, ids: torch.Tensor, start: int = 0) -> torch.Tensor:
+        end = start + ids.size(1)
+        positions = self.positions if end <= self.max_positions else sinusoids(end, self.positions.size(1))
+        return self.dropout(embedding(ids) * self.scale + positions[start:end])
 
     def encode(self, batch: Batch) -> State:
         padding = ~batch.source_mask
         memory = self.encoder(self._embed(self.source_embedding, batch.source), src_key_padding_mask=padding)
-        return {"memory": memory, "padding": padding, "prefix": batch.source.new_zeros(batch.source.size(0), 0),
-                "source_extended": batch.source_extended, "n_oovs": batch.n_oovs}
+        empty = memory.new_zeros(memory.size(0), 0, memory.size(2))
+        return {"memory": memory, "padding": padding, "source_extended": batch.source_extended, "n_oovs": batch.n_oovs,
+                **{f"past{i}": empty for i in range(len(self.decoder_layers))}}
 
-    def _decode(self, state: State, target_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Log-probabilities (B, T, V') and source attention (B, T, S) for a whole decoder input."""
-        embedded = self._embed(self.target_embedding, self.embeddable(target_in))
-        length = embedded.size(1)
-        causal = torch.triu(torch.ones(length, length, dtype=torch.bool, device=embedded.device), diagonal=1)
-        x = embedded
-        for layer in self.decoder_layers:
-            x, weights = layer(x, state["memory"], causal, state["padding"])
+    def _output(self, state: State, x: torch.Tensor, weights: torch.Tensor, embedded: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities from the top layer's output (with copying: mixed with its source attention)."""
         logits = self.generator(x)
         if self.pointer is None:
-            return torch.log_softmax(logits, dim=-1), weights
+            return torch.log_softmax(logits, dim=-1)
         context = torch.bmm(weights, state["memory"])
-        features = torch.cat([x, context, embedded], -1)
-        return self.pointer(logits, weights, state["source_extended"], state["n_oovs"], features), weights
+        return self.pointer(logits, weights, state["source_extended"], state["n_oovs"], torch.cat([x, context, embedded], -1))
 
     def forward(self, batch: Batch) -> torch.Tensor:
-        return self._decode(self.encode(batch), batch.target_in)[0]
+        state = self.encode(batch)
+        embedded = self._embed(self.target_embedding, self.embeddable(batch.target_in))
+        length = embedded.size(1)
+        causal = torch.triu(torch.ones(length, length, dtype=torch.bool), diagonal=1)
+        x = embedded
+        for layer in self.decoder_layers:
+            x, weights = layer(x, state["memory"], state["padding"], causal_mask=causal)
+        return self._output(state, x, weights, embedded)
 
     def decode_step(self, state: State, previous: torch.Tensor) -> tuple[torch.Tensor, State, torch.Tensor]:
-        prefix = torch.cat([state["prefix"], previous.unsqueeze(1)], dim=1)
-        log_probs, weights = self._decode(state, prefix)
-        return log_probs[:, -1], {**state, "prefix": prefix}, weights[:, -1]
+        """One position; each layer attends to its own inputs at the earlier positions, kept in the state."""
+        position = state["past0"].size(1)
+        embedded = self._embed(self.target_embedding, self.embeddable(previous).unsqueeze(1), start=position)
+        x, new_state = embedded, dict(state)
+        for i, layer in enumerate(self.decoder_layers):
+            new_state[f"past{i}"] = torch.cat([state[f"past{i}"], x], dim=1)
+            x, weights = layer(x, state["memory"], state["padding"], past=state[f"past{i}"])
+        return self._output(state, x, weights, embedded)[:, -1], new_state, weights[:, -1]

@@ -66,10 +66,10 @@ class Translator:
     def _search(self, batch, width: int) -> list[Hypothesis]:
         # An output longer than a few times its source is a model that failed
         # to stop; capping the search keeps such failures cheap.
-        limit = min(self.config.max_decode_length, 3 * batch.source.size(1) + 10)
+        limits = [min(self.config.max_decode_length, 3 * int(n) + 10) for n in batch.source_mask.sum(1)]
         if width <= 1:
-            return greedy_search(self.model, batch, limit)
-        return beam_search(self.model, batch, width, limit)
+            return greedy_search(self.model, batch, max(limits))
+        return beam_search(self.model, batch, width, limits)
 
     def _translation(self, hypothesis: Hypothesis, oovs: list[str], source_length: int) -> Translation:
         tokens = self.target_vocab.decode(hypothesis.ids, oovs)
