@@ -68,6 +68,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
     parser.add_argument("--text-tokenizer", default="en", help="whitespace, or a pseudogen.text language (en, ja)")
     parser.add_argument("--heatmaps", type=int, default=2, help="dev examples to draw attention for")
+    parser.add_argument("--heatmap-lines", help="comma-separated dev line numbers (1-based) to draw instead")
     parser.add_argument("--smt-bleu", type=float, help="the statistical translator's dev BLEU, to print beside")
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args()
@@ -132,7 +133,7 @@ def evaluate_model(label: str, translator, dev_examples, figures: Path, args) ->
     beam, translations = evaluate(translator, dev_examples, beam=args.beam, progress=not args.quiet)
     slug = label.replace("+", "-")
     save_curves(translator.history, figures / f"curves-{slug}.png", f"{label} ({args.direction})")
-    heatmaps = draw_heatmaps(slug, label, translations, dev_examples, figures, args.heatmaps)
+    heatmaps = draw_heatmaps(slug, label, translations, dev_examples, figures, heatmap_lines(args, dev_examples))
     headline = beam.exact_match * 100 if args.direction == "text2code" else beam.bleu
     return {
         "label": label, "history": translator.history, "greedy": greedy, "beam": beam,
@@ -145,9 +146,15 @@ def evaluate_model(label: str, translator, dev_examples, figures: Path, args) ->
     }
 
 
-def draw_heatmaps(slug: str, label: str, translations, dev_examples, figures: Path, count: int) -> list[str]:
-    """Heatmaps for the first `count` dev examples of 5 to 15 source tokens (same examples for every model)."""
-    chosen = [i for i, e in enumerate(dev_examples) if 5 <= len(e.source) <= 15][:count]
+def heatmap_lines(args, dev_examples) -> list[int]:
+    """Zero-based dev indices to draw: the chosen lines, else the first examples of 5 to 15 source tokens."""
+    if args.heatmap_lines:
+        return [int(n) - 1 for n in args.heatmap_lines.split(",") if 0 < int(n) <= len(dev_examples)]
+    return [i for i, e in enumerate(dev_examples) if 5 <= len(e.source) <= 15][: args.heatmaps]
+
+
+def draw_heatmaps(slug: str, label: str, translations, dev_examples, figures: Path, chosen: list[int]) -> list[str]:
+    """Attention heatmaps of the chosen dev examples (the same ones for every model)."""
     names = []
     for i in chosen:
         translation = translations[i]
