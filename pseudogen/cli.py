@@ -135,6 +135,37 @@ class _BadLineReport:
         return f"; skipped {self.count} bad lines" if self.count else ""
 
 
+# --- syntax: frontends and tree rules ---
+
+@main.command("parse")
+@click.argument("source", type=click.File("rb"), default="-")
+@click.option("--language", default="python", show_default=True, help="Programming language of the code.")
+@click.option("--raw", is_flag=True, help="Print the tree straight from the parser, before the rules file.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), default=None,
+              help="Rules file to use instead of rules/<language>.rules.")
+@click.option("--pretty", is_flag=True, help="Indented trees over several lines instead of one line each.")
+def parse_command(source, language, raw, rules_file, pretty):
+    """Parse code (FILE or - for stdin, one statement per line) into trees, one per line.
+
+    A line that fails gives an error on stderr naming its line number, an empty
+    line on stdout, and the others go on; the exit status is 1 if any failed.
+    """
+    from pseudogen.syntax.frontends import get_frontend, parse_lines
+
+    frontend = get_frontend(language, rules_file)
+    name = getattr(source, "name", "<stdin>")
+    failed = 0
+    for parsed in parse_lines(frontend, source, raw=raw, source=name):
+        if parsed.error is not None:
+            failed += 1
+            click.echo(f"error: {parsed.error}", err=True)
+            click.echo("")
+        else:
+            click.echo(parsed.tree.pretty() if pretty else parsed.tree.to_sexpr())
+    if failed:
+        raise PseudogenError(f"{failed} line(s) failed to parse", name)
+
+
 # --- neural ---
 
 def _neural_config_options(command):

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from pseudogen.neural.analysis import attention_report, code_error, code_report, complete_fragment, lay_out
+from pseudogen.neural.analysis import attention_report, code_error, code_report, lay_out
 from pseudogen.neural.metrics import bleu, exact_match
 
 
@@ -20,13 +20,13 @@ from pseudogen.neural.metrics import bleu, exact_match
     ("x = = 1", "syntax"),
     ("def f ( x :", "syntax"),
     ("x = <unk>", "syntax"),
+    ("try :", "ok"),
+    ("print 'python 2'", "ok"),
+    ("except ValueError , e :", "ok"),
+    ("", "empty"),
 ])
 def test_code_error_of_single_statements(statement, expected):
     assert code_error(statement.split()) == expected
-
-
-def test_completion_puts_else_after_an_if():
-    assert complete_fragment("else :") == "if True:\n    pass\nelse :\n    pass\n"
 
 
 def test_lay_out_indents_with_the_markers():
@@ -45,9 +45,10 @@ def test_code_error_of_laid_out_functions(code, expected):
 
 
 def test_code_report_shares():
-    outputs = [["x", "=", "1"], ["x", "=", "<unk>"], "if x : NEWLINE y = 1 NEWLINE".split(), ["else", ":"]]
+    outputs = [["x", "=", "1"], ["x", "=", "<unk>"], "if x : NEWLINE y = 1 NEWLINE".split(), ["else", ":"], []]
     report = code_report(outputs)
-    assert (report.outputs, report.parses, report.syntax_errors, report.indentation_errors, report.with_unk) == (4, 0.5, 0.25, 0.25, 0.25)
+    shares = (report.parses, report.syntax_errors, report.indentation_errors, report.empty, report.with_unk)
+    assert report.outputs == 5 and shares == (0.4, 0.2, 0.2, 0.2, 0.2)
 
 
 def test_attention_report_of_a_diagonal_and_a_stuck_matrix():

@@ -235,13 +235,14 @@ def scores_table(results, args) -> list[str]:
 
 def code_table(results) -> list[str]:
     lines = ["## Generated code (beam search, dev)", "",
-             "Parsed with Python's `ast` after completing fragments (a block opener gets a `pass` body, "
-             "`else`/`elif` follow an `if`, `except`/`finally` a `try`; see `pseudogen/neural/analysis.py`).", "",
-             "| model | parses % | syntax errors % | indentation errors % | with `<unk>` % |", "|---|---:|---:|---:|---:|"]
+             "Single statements are checked with the Python frontend (`pseudogen.syntax.python`), which completes fragments "
+             "(`else :`, `def f ( x ) :`) and reads Python 2 forms as the statistical side does; code in the "
+             "NEWLINE/INDENT/DEDENT layout is laid out and parsed with `ast` (see `pseudogen/neural/analysis.py`).", "",
+             "| model | parses % | syntax errors % | indentation errors % | empty % | with `<unk>` % |", "|---|---:|---:|---:|---:|---:|"]
     for r in results:
         c = r["beam"].code
         if c:
-            lines.append(f"| {r['label']} | {percent(c.parses)} | {percent(c.syntax_errors)} | {percent(c.indentation_errors)} | {percent(c.with_unk)} |")
+            lines.append(f"| {r['label']} | {percent(c.parses)} | {percent(c.syntax_errors)} | {percent(c.indentation_errors)} | {percent(c.empty)} | {percent(c.with_unk)} |")
     return lines + [""]
 
 

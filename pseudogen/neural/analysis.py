@@ -1,19 +1,20 @@
 """Error analysis of generated code and of attention.
 
 Generated code. An output parses or fails with Python's own parser (`ast`);
-a failure is an indentation error (`IndentationError`, `TabError`) or another
-syntax error; separately, the share of outputs that contain `<unk>` is counted.
-Outputs come in two shapes:
+a failure is an indentation error or another syntax error (an empty output is
+counted apart); separately, the share of outputs that contain `<unk>` is
+counted. Outputs come in two shapes:
 
 - one statement of a Django-style corpus, possibly a fragment that cannot
-  stand alone: a block opener (`def f ( x ) :`, `else :`) or a decorator. It is
-  completed the way a person would test it: a block opener gets a `pass` body;
-  `elif`/`else` are put after an `if True: pass`, `except`/`finally` after a
-  `try: pass`; a decorator gets a function under it. `return`, `break` and the
-  like are accepted as they are, since `ast.parse` checks syntax only.
+  stand alone (`def f ( x ) :`, `else :`, `except E , e :`) and possibly in
+  Python 2 (the Django corpus is). It is checked with the Python frontend
+  (`pseudogen.syntax.python.PythonFrontend.parse_raw`), which completes
+  fragments and reads Python 2 forms the same way the statistical translator
+  does; its message says whether the failure is about indentation.
 - a whole function in the docstring corpus's layout, where the tokens
   NEWLINE, INDENT and DEDENT stand for the line breaks and indentation
-  changes of Python's tokenizer: it is laid out again as indented lines.
+  changes of Python's tokenizer: it is laid out again as indented lines and
+  parsed with `ast`.
 
 Attention. For each output token, the source position with the most
 attention. `monotonicity` is the share of consecutive output tokens whose
@@ -26,16 +27,16 @@ token); `entropy` is the mean attention entropy divided by log(source length)
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import UNK
 
 LAYOUT_TOKENS = {"NEWLINE", "INDENT", "DEDENT"}
-FOLLOWS_IF = {"elif", "else"}
-FOLLOWS_TRY = {"except", "finally"}
 
 
 def lay_out(tokens: Sequence[str]) -> str:
@@ -59,36 +60,42 @@ def lay_out(tokens: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def complete_fragment(statement: str) -> str:
-    """A module in which the single statement (perhaps a fragment) can be parsed."""
-    statement = statement.strip()
-    words = statement.split()
-    first = words[0] if words else ""
-    prefix = ""
-    if first in FOLLOWS_IF:
-        prefix = "if True:\n    pass\n"
-    elif first in FOLLOWS_TRY:
-        prefix = "try:\n    pass\n"
-    if statement.endswith(":"):
-        return f"{prefix}{statement}\n    pass\n"
-    if first.startswith("@"):
-        return f"{statement}\ndef _decorated():\n    pass\n"
-    return f"{prefix}{statement}\n"
+@functools.cache
+def _frontend():
+    from pseudogen.syntax.python import PythonFrontend
+
+    return PythonFrontend()
+
+
+def statement_error(statement: str) -> str:
+    """"ok", "indentation" or "syntax" for one statement (maybe a fragment), as the Python frontend reads it."""
+    try:
+        _frontend().parse_raw(statement)
+    except PseudogenError as err:
+        return "indentation" if "indent" in err.message else "syntax"
+    except RecursionError:
+        return "syntax"
+    return "ok"
+
+
+def layout_error(tokens: Sequence[str]) -> str:
+    """"ok", "indentation" or "syntax" for code in the NEWLINE/INDENT/DEDENT layout."""
+    try:
+        ast.parse(lay_out(tokens))
+    except IndentationError:  # TabError is a subclass
+        return "indentation"
+    except (SyntaxError, ValueError, RecursionError):  # ValueError: a NUL byte in the source
+        return "syntax"
+    return "ok"
 
 
 def code_error(tokens: Sequence[str]) -> str:
-    """"ok", "indentation" or "syntax": what Python's parser says of the generated code."""
-    try:
-        if LAYOUT_TOKENS.intersection(tokens):
-            source = lay_out(tokens)
-        else:
-            source = complete_fragment(" ".join(tokens))
-        ast.parse(source)
-    except IndentationError:  # TabError is a subclass
-        return "indentation"
-    except (SyntaxError, ValueError):  # ValueError: a NUL byte in the source
-        return "syntax"
-    return "ok"
+    """"ok", "indentation", "syntax" or "empty": what the parser says of the generated code."""
+    if not tokens:
+        return "empty"
+    if LAYOUT_TOKENS.intersection(tokens):
+        return layout_error(tokens)
+    return statement_error(" ".join(tokens))
 
 
 @dataclass
@@ -97,6 +104,7 @@ class CodeReport:
     parses: float            # shares of all outputs
     syntax_errors: float
     indentation_errors: float
+    empty: float
     with_unk: float
 
 
@@ -104,7 +112,8 @@ def code_report(outputs: Sequence[Sequence[str]]) -> CodeReport:
     """Parse rate and error classes of generated code."""
     kinds = Counter(code_error(tokens) for tokens in outputs)
     total = max(len(outputs), 1)
-    return CodeReport(len(outputs), kinds["ok"] / total, kinds["syntax"] / total, kinds["indentation"] / total, unk_share(outputs))
+    return CodeReport(len(outputs), kinds["ok"] / total, kinds["syntax"] / total, kinds["indentation"] / total,
+                      kinds["empty"] / total, unk_share(outputs))
 
 
 def unk_share(outputs: Sequence[Sequence[str]]) -> float:

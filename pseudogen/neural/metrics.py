@@ -19,7 +19,7 @@ def bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]
     if not hypotheses:
         return 0.0
     joined = [" ".join(h) for h in hypotheses]
-    return sacrebleu.corpus_bleu(joined, [[" ".join(r) for r in references]]).score
+    return sacrebleu.corpus_bleu(joined, [[" ".join(r) for r in references]], force=True).score
 
 
 def exact_match(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]]) -> float:
