@@ -6,6 +6,7 @@ model...) into one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -164,6 +165,75 @@ def parse_command(source, language, raw, rules_file, pretty):
             click.echo(parsed.tree.pretty() if pretty else parsed.tree.to_sexpr())
     if failed:
         raise PseudogenError(f"{failed} line(s) failed to parse", name)
+
+
+# --- language model ---
+
+
+@main.command("lm")
+@click.argument("source")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="ARPA file to write.")
+@click.option("--order", default=5, show_default=True, type=click.IntRange(1, 20), help="Longest n-gram.")
+@click.option(
+    "--discount-method",
+    default="modified",
+    show_default=True,
+    type=click.Choice(["modified", "single"]),
+    help="Three discounts per order (Chen & Goodman) or one.",
+)
+@click.option(
+    "--discount-fallback",
+    is_flag=True,
+    help="Where counts of counts give no discounts (tiny data), use 0.5 1 1.5 as lmplz does.",
+)
+def lm_command(source: str, output: Path, order: int, discount_method: str, discount_fallback: bool) -> None:
+    """Estimate a modified Kneser-Ney n-gram LM and write it as ARPA.
+
+    SOURCE is a corpus (a directory or a name such as django; its train.anno is
+    used, tokenised as English) or a text file with one tokenised sentence per line.
+    """
+    from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
+    from pseudogen.lm.sentences import read_sentences
+
+    estimator = KneserNeyEstimator(order, discount_method, LMPLZ_FALLBACK if discount_fallback else None)
+    model = estimator.fit(read_sentences(source))
+    model.write_arpa(output)
+    click.echo(_lm_summary(model, output))
+
+
+def _lm_summary(model, output: Path) -> str:
+    lines = [f"wrote {output}: {model.token_count} tokens, vocabulary {len(model.vocab)}"]
+    for n, (count, d) in enumerate(zip(model.ngram_counts(), model.discounts), start=1):
+        note = " (fallback)" if n in model.fallback_orders else ""
+        lines.append(f"  {n}-grams {count}  D1={d.d1:.4f} D2={d.d2:.4f} D3+={d.d3:.4f}{note}")
+    if model.skipped_symbols:
+        lines.append(f"  dropped {model.skipped_symbols} <s>, </s> or <unk> found in the text")
+    if model.order == 1:
+        lines.append("  note: kenlm.Model loads bigram models and up, not unigram models")
+    return "\n".join(lines)
+
+
+# --- docstring corpus ---
+
+
+@corpus_group.command("docstrings")
+@click.argument("src_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory to write.")
+@click.option("--max-source", default=50, show_default=True, type=click.IntRange(1), help="Most docstring tokens.")
+@click.option("--max-target", default=80, show_default=True, type=click.IntRange(1), help="Most code tokens.")
+def corpus_docstrings(src_dirs: tuple[Path, ...], output: Path, max_source: int, max_target: int) -> None:
+    """Docstring -> code pairs from Python source trees (default: this Python's standard library).
+
+    One pair per function or method with a docstring: its first paragraph, and
+    the code without it as tokens with NEWLINE/INDENT/DEDENT; split 80/10/10 by
+    file into train/dev/test.
+    """
+    from pseudogen.corpus.docstrings import build_docstring_corpus, default_source_roots
+
+    roots = list(src_dirs) or default_source_roots()
+    report = build_docstring_corpus(roots, output, max_source, max_target)
+    click.echo(f"wrote {output} from {', '.join(map(str, roots))}")
+    click.echo(report.summary())
 
 
 # --- neural ---

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from pseudogen.neural.analysis import attention_report, code_error, code_report, lay_out
+from pseudogen.neural.analysis import attention_report, code_error, code_report
 from pseudogen.neural.metrics import bleu, exact_match
 
 
@@ -29,15 +29,11 @@ def test_code_error_of_single_statements(statement, expected):
     assert code_error(statement.split()) == expected
 
 
-def test_lay_out_indents_with_the_markers():
-    tokens = "def f ( x ) : NEWLINE INDENT return x NEWLINE DEDENT".split()
-    assert lay_out(tokens) == "def f ( x ) :\n    return x\n"
-
-
 @pytest.mark.parametrize("code,expected", [
     ("def f ( x ) : NEWLINE INDENT return x NEWLINE DEDENT", "ok"),
     ("def f ( x ) : NEWLINE return x NEWLINE", "indentation"),
-    ("def f ( x ) : NEWLINE INDENT return x NEWLINE DEDENT DEDENT y = 1", "indentation"),
+    ("x = 1 NEWLINE INDENT y = 2 NEWLINE", "indentation"),
+    ("def f ( ) : NEWLINE INDENT return 'a\\sb' NEWLINE", "ok"),
     ("def f ( x ) : NEWLINE INDENT return ( x NEWLINE DEDENT", "syntax"),
 ])
 def test_code_error_of_laid_out_functions(code, expected):

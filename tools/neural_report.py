@@ -237,7 +237,7 @@ def code_table(results) -> list[str]:
     lines = ["## Generated code (beam search, dev)", "",
              "Single statements are checked with the Python frontend (`pseudogen.syntax.python`), which completes fragments "
              "(`else :`, `def f ( x ) :`) and reads Python 2 forms as the statistical side does; code in the "
-             "NEWLINE/INDENT/DEDENT layout is laid out and parsed with `ast` (see `pseudogen/neural/analysis.py`).", "",
+             "NEWLINE/INDENT/DEDENT layout is turned back into source by `pseudogen.corpus.code_tokens.code_from_tokens` and parsed with `ast` (see `pseudogen/neural/analysis.py`).", "",
              "| model | parses % | syntax errors % | indentation errors % | empty % | with `<unk>` % |", "|---|---:|---:|---:|---:|---:|"]
     for r in results:
         c = r["beam"].code

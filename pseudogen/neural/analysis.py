@@ -11,10 +11,11 @@ counted. Outputs come in two shapes:
   (`pseudogen.syntax.python.PythonFrontend.parse_raw`), which completes
   fragments and reads Python 2 forms the same way the statistical translator
   does; its message says whether the failure is about indentation.
-- a whole function in the docstring corpus's layout, where the tokens
-  NEWLINE, INDENT and DEDENT stand for the line breaks and indentation
-  changes of Python's tokenizer: it is laid out again as indented lines and
-  parsed with `ast`.
+- a whole function in the docstring corpus's layout (`pseudogen corpus
+  docstrings`), where the tokens NEWLINE, INDENT and DEDENT stand for the line
+  breaks and indentation changes of Python's tokenizer: it is turned back into
+  source by that corpus's own `code_tokens.code_from_tokens` (which ignores a
+  DEDENT below the first column) and parsed with `ast`.
 
 Attention. For each output token, the source position with the most
 attention. `monotonicity` is the share of consecutive output tokens whose
@@ -33,31 +34,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pseudogen.corpus.code_tokens import code_from_tokens
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import UNK
 
 LAYOUT_TOKENS = {"NEWLINE", "INDENT", "DEDENT"}
-
-
-def lay_out(tokens: Sequence[str]) -> str:
-    """Source text of tokens with NEWLINE/INDENT/DEDENT markers, indented four spaces a level."""
-    lines, current, depth = [], [], 0
-    for token in tokens:
-        if token == "NEWLINE":
-            lines.append("    " * depth + " ".join(current))
-            current = []
-        elif token == "INDENT":
-            depth += 1
-        elif token == "DEDENT":
-            depth -= 1
-            if depth < 0:
-                # One DEDENT too many cannot be laid out; Python reports it as such.
-                raise IndentationError("unindent does not match any outer indentation level")
-        else:
-            current.append(token)
-    if current:
-        lines.append("    " * depth + " ".join(current))
-    return "\n".join(lines) + "\n"
 
 
 @functools.cache
@@ -81,7 +62,7 @@ def statement_error(statement: str) -> str:
 def layout_error(tokens: Sequence[str]) -> str:
     """"ok", "indentation" or "syntax" for code in the NEWLINE/INDENT/DEDENT layout."""
     try:
-        ast.parse(lay_out(tokens))
+        ast.parse(code_from_tokens(tokens))
     except IndentationError:  # TabError is a subclass
         return "indentation"
     except (SyntaxError, ValueError, RecursionError):  # ValueError: a NUL byte in the source

@@ -1,0 +1,54 @@
+from click.testing import CliRunner
+
+import pytest
+
+from pseudogen.cli import main
+from pseudogen.errors import PseudogenError
+from pseudogen.lm.arpa import read_arpa
+from pseudogen.lm.sentences import read_sentences, tokenize_annotation
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    (tmp_path / "train.code").write_text("x = 1\nreturn x\nf ( )\n", encoding="utf-8")
+    (tmp_path / "train.anno").write_text("x is 1.\nreturn x.\ncall f.\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_corpus_directory_gives_train_annotations(corpus_dir):
+    assert read_sentences(corpus_dir) == [["x", "is", "1", "."], ["return", "x", "."], ["call", "f", "."]]
+
+
+def test_annotations_are_english_tokens_without_spaces():
+    assert tokenize_annotation("call f with 'a b', then stop.") == ["call", "f", "with", "'a\u2581b'", ",", "then", "stop", "."]
+
+
+def test_a_corpus_by_name(monkeypatch, corpus_dir):
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(corpus_dir.parent))
+    assert read_sentences(corpus_dir.name)[2] == ["call", "f", "."]
+
+
+def test_text_file_is_split_at_whitespace(tmp_path):
+    (tmp_path / "t.txt").write_text("a  b\tc\n\nd\n", encoding="utf-8")
+    assert read_sentences(tmp_path / "t.txt") == [["a", "b", "c"], [], ["d"]]
+
+
+def test_missing_source(tmp_path):
+    with pytest.raises(PseudogenError, match="no such corpus directory"):
+        read_sentences(tmp_path / "nothing")
+
+
+def test_lm_command_writes_arpa(corpus_dir, tmp_path):
+    out = tmp_path / "lm.arpa"
+    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "3", "--discount-fallback"])
+    assert result.exit_code == 0, result.output
+    assert "3-grams" in result.output and "(fallback)" in result.output
+    assert read_arpa(out).order == 3
+
+
+def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path):
+    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(tmp_path / "lm.arpa")])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: 1-gram discount for adjusted count 2 is -0.25, outside [0, 2]")
+    assert result.output.count("\n") == 1
+    assert "Traceback" not in result.output
