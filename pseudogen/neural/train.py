@@ -114,7 +114,7 @@ def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_b
     started = time.monotonic()
     for epoch in range(1, config.epochs + 1):
         if epoch > 1 and time.monotonic() >= deadline:
-            history.stop_reason = f"time budget of {config.budget_minutes:g} minutes spent after epoch {epoch - 1}"
+            history.stop_reason = f"time budget of {config.budget_minutes:.1f} minutes spent after epoch {epoch - 1}"
             break
         record = run_epoch(model, optimizer, config, batches(examples, source_vocab, target_vocab, config.batch_size, rng),
                            epoch, deadline, progress)
@@ -130,7 +130,7 @@ def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_b
         else:
             waited += 1
         if record.fraction < 1.0 or time.monotonic() >= deadline:
-            history.stop_reason = f"time budget of {config.budget_minutes:g} minutes spent in epoch {epoch}"
+            history.stop_reason = f"time budget of {config.budget_minutes:.1f} minutes spent in epoch {epoch}"
             break
         if waited >= config.patience:
             history.notes.append(f"dev loss plateaued: no improvement for {waited} epochs after epoch {history.best_epoch}")
