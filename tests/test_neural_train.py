@@ -68,3 +68,17 @@ def test_command_line_options_override_the_config_file(tmp_path):
     path.write_text('{"layers": 3, "dropout": 0.2}')
     merged = merged_config(path, {"layers": 1, "dropout": None})
     assert (merged.layers, merged.dropout, merged.hidden_size) == (1, 0.2, 256)
+
+
+@pytest.mark.parametrize("train_losses,dev_losses,fraction,expected", [
+    ((2.0, 2.5), (1.0, 0.9), 1.0, "training loss rose"),
+    ((2.0, 1.5), (1.0, 1.2), 1.0, "over-fitting"),
+    ((2.0, 1.5), (1.0, 1.0001), 1.0, None),
+    ((2.0, 2.5), (1.0, 1.2), 0.3, None),
+])
+def test_stability_notes(train_losses, dev_losses, fraction, expected):
+    from pseudogen.neural.train import EpochRecord, History, note_stability
+
+    history = History(epochs=[EpochRecord(1, 1.0, train_losses[0], dev_losses[0], 0.5, 1.0, 1.0)])
+    note_stability(history, EpochRecord(2, fraction, train_losses[1], dev_losses[1], 0.5, 1.0, 1.0))
+    assert (history.notes[0] if history.notes else None) is None if expected is None else expected in history.notes[0]

@@ -169,12 +169,16 @@ def run_epoch(model: Seq2Seq, optimizer: torch.optim.Optimizer, config: NeuralCo
 
 
 def note_stability(history: History, record: EpochRecord) -> None:
-    """Write down a rising training loss or a dev loss that rises while the training loss falls."""
-    if not history.epochs:
+    """Write down a rising training loss, or a dev loss that rises while the training loss falls.
+
+    A partial epoch (cut by the time budget) saw too few batches for its
+    training loss to compare; changes under 0.1% are noise, not a trend.
+    """
+    if not history.epochs or record.fraction < 1.0:
         return
     last = history.epochs[-1]
     if record.train_loss > last.train_loss * 1.02:
         history.notes.append(f"epoch {record.epoch}: training loss rose from {last.train_loss:.3f} to {record.train_loss:.3f}")
-    elif record.dev_loss > last.dev_loss and record.train_loss < last.train_loss:
+    elif record.dev_loss > last.dev_loss * 1.001 and record.train_loss < last.train_loss:
         history.notes.append(f"epoch {record.epoch}: dev loss rose from {last.dev_loss:.3f} to {record.dev_loss:.3f} "
                              "while the training loss fell (over-fitting)")
