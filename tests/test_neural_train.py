@@ -81,4 +81,7 @@ def test_stability_notes(train_losses, dev_losses, fraction, expected):
 
     history = History(epochs=[EpochRecord(1, 1.0, train_losses[0], dev_losses[0], 0.5, 1.0, 1.0)])
     note_stability(history, EpochRecord(2, fraction, train_losses[1], dev_losses[1], 0.5, 1.0, 1.0))
-    assert (history.notes[0] if history.notes else None) is None if expected is None else expected in history.notes[0]
+    if expected is None:
+        assert history.notes == []
+    else:
+        assert len(history.notes) == 1 and expected in history.notes[0]
