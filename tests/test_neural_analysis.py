@@ -76,3 +76,5 @@ def test_bleu_and_exact_match():
     assert exact_match(hyps, refs) == 0.5
     assert bleu(hyps, hyps) == pytest.approx(100.0)
     assert 0.0 < bleu(hyps, refs) < 100.0
+    unk = ["return <unk> value of x .".split()]
+    assert bleu(unk, hyps[:1], tokenize="none") > bleu(unk, hyps[:1])  # 13a makes <unk> three wrong tokens

@@ -40,7 +40,7 @@ def test_evaluate_prints_the_figures(trained, tmp_path):
     corpus, out, _ = trained
     result = CliRunner().invoke(main, ["neural", "evaluate", str(out), str(corpus), "--beam", "1", "--json", str(tmp_path / "e.json")])
     assert result.exit_code == 0, result.output
-    assert "BLEU:" in result.output and "exact match:" in result.output and "attention monotonicity:" in result.output
+    assert "BLEU (13a):" in result.output and "BLEU (corpus tokens):" in result.output and "exact match:" in result.output and "attention monotonicity:" in result.output
     assert json.loads((tmp_path / "e.json").read_text())["sentences"] == 6
 
 

@@ -23,7 +23,8 @@ from pseudogen.neural.translator import Translation, Translator
 class Evaluation:
     sentences: int
     beam: int
-    bleu: float
+    bleu: float                      # sacrebleu 13a on the space-joined tokens
+    bleu_tokens: float               # sacrebleu on the corpus's own tokens
     exact_match: float
     token_accuracy: float
     dev_loss: float
@@ -52,7 +53,7 @@ def evaluate(translator: Translator, examples: Sequence[Example], beam: int | No
     matrices = [t.attention for t in translations if t.attention is not None]
     return Evaluation(
         sentences=len(examples), beam=width,
-        bleu=bleu(outputs, references), exact_match=exact_match(outputs, references),
+        bleu=bleu(outputs, references), bleu_tokens=bleu(outputs, references, tokenize="none"), exact_match=exact_match(outputs, references),
         token_accuracy=accuracy, dev_loss=loss, with_unk=unk_share(outputs),
         empty=sum(not tokens for tokens in outputs) / max(len(outputs), 1),
         code=code_report(outputs) if target_is_code else None,

@@ -1,9 +1,10 @@
 """Scores of translations against references: BLEU, exact match.
 
 BLEU (Papineni et al. 2002) is sacrebleu's corpus BLEU over the token lists
-joined with spaces, with its standard 13a tokenisation on top (which splits
-punctuation glued to words in whitespace-tokenised text, and changes nothing
-for code that is already tokenised). Exact match is the share of outputs whose
+joined with spaces, in two forms: with its standard 13a tokenisation on top
+(the headline figure that other papers' tools compute; note that it splits
+`<unk>` into `< unk >`, three wrong tokens instead of one), and on the
+corpus's own tokens (`tokenize="none"`), where every token counts once. Exact match is the share of outputs whose
 token list equals the reference's: the standard metric for pseudo-code→code.
 Token accuracy is measured teacher-forced during training (`train.py`).
 """
@@ -14,12 +15,12 @@ from collections.abc import Sequence
 import sacrebleu
 
 
-def bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]]) -> float:
-    """Corpus BLEU (0-100) of token lists against one reference each."""
+def bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]], tokenize: str = "13a") -> float:
+    """Corpus BLEU (0-100) of token lists against one reference each; `tokenize` is sacrebleu's ("13a", "none")."""
     if not hypotheses:
         return 0.0
     joined = [" ".join(h) for h in hypotheses]
-    return sacrebleu.corpus_bleu(joined, [[" ".join(r) for r in references]], force=True).score
+    return sacrebleu.corpus_bleu(joined, [[" ".join(r) for r in references]], tokenize=tokenize, force=True).score
 
 
 def exact_match(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]]) -> float:

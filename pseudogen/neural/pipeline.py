@@ -66,7 +66,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
     """The figures of an evaluation, one `name: value` per line."""
     lines = [
         f"sentences: {evaluation.sentences}", f"beam: {evaluation.beam}",
-        f"BLEU: {evaluation.bleu:.2f}", f"exact match: {100 * evaluation.exact_match:.2f}%",
+        f"BLEU (13a): {evaluation.bleu:.2f}", f"BLEU (corpus tokens): {evaluation.bleu_tokens:.2f}", f"exact match: {100 * evaluation.exact_match:.2f}%",
         f"token accuracy (teacher-forced): {100 * evaluation.token_accuracy:.2f}%",
         f"loss per token: {evaluation.dev_loss:.4f}", f"outputs with <unk>: {100 * evaluation.with_unk:.2f}%", f"empty outputs: {100 * evaluation.empty:.2f}%",
     ]
