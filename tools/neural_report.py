@@ -40,6 +40,7 @@ from pseudogen.neural.data import load_examples  # noqa: E402
 from pseudogen.neural.evaluation import evaluate  # noqa: E402
 from pseudogen.neural.plots import save_curves, save_heatmap  # noqa: E402
 from pseudogen.neural.train import train  # noqa: E402
+from pseudogen.neural.translator import Translator  # noqa: E402
 
 MODELS = {
     "rnn": dict(arch="rnn"),
@@ -70,6 +71,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--heatmaps", type=int, default=2, help="dev examples to draw attention for")
     parser.add_argument("--heatmap-lines", help="comma-separated dev line numbers (1-based) to draw instead")
     parser.add_argument("--smt-bleu", type=float, help="the statistical translator's dev BLEU, to print beside")
+    parser.add_argument("--from-checkpoints", action="store_true",
+                        help="no training: evaluate the checkpoints an earlier run left in --work-dir and rewrite the report")
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args()
 
@@ -103,12 +106,15 @@ def main() -> None:
         left = args.budget_minutes * 60 - (time.monotonic() - started)
         expected_eval = results[-1]["eval_seconds"] if results else 0.1 * left / remaining_models
         train_budget = max((left - expected_eval * remaining_models) / remaining_models, 30.0)
-        config = replace(model_config(label, args), budget_minutes=train_budget / 60)
-        log(f"[{label}] training, budget {train_budget / 60:.1f} min")
-        cpu_before = cpu_seconds()
-        translator = train(config, train_examples, dev_examples, progress=not args.quiet)
-        train_cpu = cpu_seconds() - cpu_before
-        translator.save(work / label.replace("+", "-"))
+        if args.from_checkpoints:
+            translator, train_cpu = Translator.load(work / label.replace("+", "-")), math.nan
+        else:
+            config = replace(model_config(label, args), budget_minutes=train_budget / 60)
+            log(f"[{label}] training, budget {train_budget / 60:.1f} min")
+            cpu_before = cpu_seconds()
+            translator = train(config, train_examples, dev_examples, progress=not args.quiet)
+            train_cpu = cpu_seconds() - cpu_before
+            translator.save(work / label.replace("+", "-"))
         results.append({**evaluate_model(label, translator, dev_examples, figures, args), "train_cpu": train_cpu})
         log(f"[{label}] {results[-1]['summary']}")
     total = time.monotonic() - started
@@ -166,6 +172,10 @@ def draw_heatmaps(slug: str, label: str, translations, dev_examples, figures: Pa
     return names
 
 
+def minutes(seconds: float) -> str:
+    return "n/a" if math.isnan(seconds) else f"{seconds / 60:.1f} min"
+
+
 def percent(value: float) -> str:
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{100 * value:.1f}"
 
@@ -194,8 +204,7 @@ def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
         f"- Corpus: `{corpus.name}` ({len(train_examples)} training pairs, {len(dev_examples)} dev pairs; "
         f"scores are on the dev split), direction **{args.direction}**.",
         f"- Command: `{command}`",
-        f"- Budget: {args.budget_minutes:g} minutes for all models, evaluation included "
-        f"(used: {total / 60:.1f} min); each model trained at most {args.epochs} epochs, stopped early on the dev loss "
+        budget_line(args, total) + f" Each model trained at most {args.epochs} epochs, stopped early on the dev loss "
         "(patience 3) or by its share of the budget, so models may be under-trained compared with the reference study.",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, torch on {args.threads} thread(s); "
         "wall-clock times are noisy (the CPU time column says how much computing each model got).",
@@ -209,6 +218,13 @@ def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
     ]
 
 
+def budget_line(args, total: float) -> str:
+    if args.from_checkpoints:
+        return (f"- Rebuilt from the checkpoints of an earlier run under a budget of {args.budget_minutes:g} minutes "
+                f"(the training times are that run's; this evaluation took {total / 60:.1f} min).")
+    return f"- Budget: {args.budget_minutes:g} minutes for all models, evaluation included (used: {total / 60:.1f} min)."
+
+
 def training_table(results) -> list[str]:
     lines = ["## Training", "", "| model | parameters | vocab (src/trg) | epochs run | kept epoch | training time (wall) | training CPU time | tokens/s | stopped because |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -217,7 +233,7 @@ def training_table(results) -> list[str]:
         run = sum(e.fraction for e in h.epochs)
         speed = sum(e.tokens_per_second for e in h.epochs) / max(len(h.epochs), 1)
         lines.append(f"| {r['label']} | {r['parameters']:,} | {r['vocab'][0]}/{r['vocab'][1]} | {run:.2f} | {h.best_epoch} | "
-                     f"{h.train_seconds / 60:.1f} min | {r['train_cpu'] / 60:.1f} min | {speed:.0f} | {h.stop_reason} |")
+                     f"{h.train_seconds / 60:.1f} min | {minutes(r['train_cpu'])} | {speed:.0f} | {h.stop_reason} |")
     return lines + [""]
 
 
