@@ -54,6 +54,7 @@ from pseudogen import __version__
 from pseudogen.errors import PseudogenError
 
 MODEL_FILE = "model.toml"
+TREE_RULES_FILE = "tree.rules"  # the tree rules the model was trained with, when not the default
 FORMAT = 1
 DEFAULT_WEIGHTS: dict[str, float] = {
     "egfp": 0.05,
@@ -96,6 +97,7 @@ class ModelDirectory:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     decoder: DecoderSettings = field(default_factory=DecoderSettings)
     signature: dict[str, Any] = field(default_factory=dict)
+    tree_rules: str | None = None
     _rule_table: Any = field(default=None, repr=False, compare=False)
     _lm: Any = field(default=None, repr=False, compare=False)
 
@@ -142,10 +144,11 @@ class ModelDirectory:
             weights={k: float(v) for k, v in weights.items()},
             decoder=DecoderSettings(**decoder).validate(place),
             signature=_section(config, "signature", place, required=False),
+            tree_rules=_optional_text(config, "languages", "tree_rules", place),
         )
 
     def _check_files(self, check_hash: bool) -> None:
-        for name in (self.rules_file, self.lm_file):
+        for name in (self.rules_file, self.lm_file, *([self.tree_rules] if self.tree_rules else [])):
             if not (self.path / name).is_file():
                 raise PseudogenError(f"incomplete model: {name} is missing", str(self.path))
         if check_hash and file_sha256(self.path / self.rules_file) != self.rules_sha256:
@@ -192,8 +195,13 @@ class ModelDirectory:
         weights: dict[str, float] | None = None,
         decoder: DecoderSettings | None = None,
         signature: dict[str, Any] | None = None,
+        tree_rules: str | Path | None = None,
     ) -> ModelDirectory:
-        """Make a model directory from a rule table and an LM (copied in) and write model.toml."""
+        """Make a model directory from a rule table and an LM (copied in) and write model.toml.
+
+        `tree_rules`: the tree rules file the model was trained with, if not the
+        frontend's default; it is copied in as `tree.rules` and translation parses with it.
+        """
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         rules, lm = Path(rules), Path(lm)
@@ -204,6 +212,11 @@ class ModelDirectory:
                 raise PseudogenError("file not found", str(source))
             if source.resolve() != (path / name).resolve():
                 shutil.copyfile(source, path / name)
+        if tree_rules is not None:
+            if not Path(tree_rules).is_file():
+                raise PseudogenError("file not found", str(tree_rules))
+            if Path(tree_rules).resolve() != (path / TREE_RULES_FILE).resolve():
+                shutil.copyfile(tree_rules, path / TREE_RULES_FILE)
         model = cls(
             path=path,
             source_language=source_language,
@@ -215,6 +228,7 @@ class ModelDirectory:
             weights=dict(DEFAULT_WEIGHTS if weights is None else weights),
             decoder=decoder or DecoderSettings(),
             signature={"version": __version__, **(signature or {})},
+            tree_rules=TREE_RULES_FILE if tree_rules is not None else None,
         )
         model.save()
         return model
@@ -223,7 +237,8 @@ class ModelDirectory:
         """Write model.toml (the rules and LM files are already in place)."""
         config = {
             "format": FORMAT,
-            "languages": {"source": self.source_language, "target": self.target_language},
+            "languages": {"source": self.source_language, "target": self.target_language,
+                          **({"tree_rules": self.tree_rules} if self.tree_rules else {})},
             "rules": {"file": self.rules_file, "sha256": self.rules_sha256},
             "lm": {"file": self.lm_file, "order": self.lm_order},
             "weights": dict(sorted(self.weights.items())),
@@ -259,6 +274,13 @@ def _text(config: dict, section: str, key: str, place: str) -> str:
     value = _section(config, section, place).get(key)
     if not isinstance(value, str) or not value:
         raise PseudogenError(f"model.toml needs [{section}] {key} = \"…\"", place)
+    return value
+
+
+def _optional_text(config: dict, section: str, key: str, place: str) -> str | None:
+    value = _section(config, section, place).get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise PseudogenError(f"model.toml: [{section}] {key} must be a file name", place)
     return value
 
 

@@ -274,7 +274,8 @@ def assemble_model(path: Path, rules: Path, lm: Path, config: TrainConfig, weigh
     link_or_copy(lm, path / "lm.arpa")
     return ModelDirectory.create(path, path / "rules.sqlite", path / "lm.arpa", config.lm.lm_order,
                                  config.parse.language, config.parse.target_language, weights=weights,
-                                 decoder=DecoderSettings(pop_limit=config.decode.pop_limit), signature=signature)
+                                 decoder=DecoderSettings(pop_limit=config.decode.pop_limit), signature=signature,
+                                 tree_rules=config.parse.rules_file)
 
 
 class TuningSet(NamedTuple):

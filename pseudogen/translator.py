@@ -96,7 +96,8 @@ class Translator:
         if self._parse is None:
             if self.model is None:
                 raise PseudogenError("this translator was given no parser: translate trees with translate_tree")
-            self._parse = _frontend_parser(self.model.source_language)
+            tree_rules = self.model.path / self.model.tree_rules if self.model.tree_rules else None
+            self._parse = _frontend_parser(self.model.source_language, tree_rules)
         return self._parse(line)
 
     def detokenize(self, words: list[str]) -> str:
@@ -183,10 +184,11 @@ def _format(results: list[Translation], index: int, nbest: int, explain: bool) -
     return "".join(lines)
 
 
-def _frontend_parser(language: str) -> Callable[[str], Tree]:
+def _frontend_parser(language: str, tree_rules: Path | None = None) -> Callable[[str], Tree]:
+    """The frontend's parser, with the model's own tree rules if it was trained with other than the default."""
     from pseudogen.syntax.frontends import get_frontend
 
-    return get_frontend(language).parse
+    return get_frontend(language, tree_rules).parse
 
 
 def _detokenizer(language: str) -> Callable[[list[str]], str]:

@@ -82,3 +82,20 @@ def test_corrupt_lm_is_reported_on_first_use(model):
     loaded = ModelDirectory.load(model.path)
     with pytest.raises(PseudogenError, match="cannot load the language model"):
         loaded.language_model
+
+
+def test_tree_rules_travel_with_the_model_and_the_translator_parses_with_them(tmp_path):
+    from pseudogen.model import TREE_RULES_FILE
+    from pseudogen.translator import Translator
+
+    rules = tmp_path / "table.sqlite"
+    rules.write_bytes(b"rule table bytes")
+    tree_rules = tmp_path / "raw.rules"
+    tree_rules.write_text("# no rewriting: the raw tree\n", encoding="utf-8")
+    created = ModelDirectory.create(tmp_path / "model", rules, write_arpa(tmp_path), lm_order=2,
+                                    source_language="python", target_language="en", tree_rules=tree_rules)
+    loaded = ModelDirectory.load(created.path)
+    assert loaded.tree_rules == TREE_RULES_FILE
+    assert (loaded.path / TREE_RULES_FILE).read_text(encoding="utf-8") == tree_rules.read_text(encoding="utf-8")
+    tree = Translator(loaded).parse("x = 1")
+    assert tree.to_sexpr().startswith("(Assign (targets (Name (id x) (ctx (Store)))) (value (Constant")
