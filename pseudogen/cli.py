@@ -507,3 +507,91 @@ def tune_command(model_dir: str, corpus_name: str, split: str, sentences: int | 
     where = "not saved (--dry-run)" if dry_run else f"saved to {Path(model_dir) / 'model.toml'}"
     click.echo(f"tuning BLEU {result.bleu:.2f} after {len(result.history)} iterations "
                f"({result.stopped_because}); weights {where}")
+
+
+# --- neural ---
+
+def _neural_config_options(command):
+    """One option per NeuralConfig key (flag = key with dashes); None means "not given"."""
+    from dataclasses import fields
+
+    from pseudogen.neural.config import NeuralConfig
+
+    for field in reversed(fields(NeuralConfig)):
+        if field.name in ("arch", "copy", "direction"):
+            continue
+        kind = {"int": int, "float": float, "str": str, "bool": bool}[field.type]
+        flag = "--" + field.name.replace("_", "-")
+        command = click.option(flag, field.name, type=kind, default=None,
+                               help=f"default {field.default!r}")(command)
+    return command
+
+
+@main.group()
+def neural() -> None:
+    """Neural sequence-to-sequence baselines (needs the `neural` extra: torch)."""
+
+
+@neural.command("train")
+@click.argument("corpus", type=click.Path(file_okay=False, path_type=str))
+@click.option("--arch", type=click.Choice(["rnn", "lstm", "attention", "transformer"]), default=None, help="default attention")
+@click.option("--copy/--no-copy", default=None, help="pointer-generator copying (attention, transformer)")
+@click.option("--direction", type=click.Choice(["code2text", "text2code"]), default=None, help="default code2text")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="JSON file of config keys")
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="checkpoint directory to write")
+@click.option("--quiet", is_flag=True, help="no progress bars")
+@_neural_config_options
+def neural_train(corpus, config_file, out, quiet, **options) -> None:
+    """Train a model on CORPUS (a directory with train/dev .code/.anno files)."""
+    from pseudogen.neural import require_torch
+
+    require_torch()
+    from pseudogen.neural.config import merged_config
+    from pseudogen.neural.pipeline import train_on_corpus
+
+    translator = train_on_corpus(corpus, merged_config(config_file, options), out, progress=not quiet)
+    history = translator.history
+    click.echo(f"{history.stop_reason}; kept epoch {history.best_epoch}; {history.train_seconds:.0f} s; saved to {out}")
+    for note in history.notes:
+        click.echo(f"note: {note}")
+
+
+@neural.command("translate")
+@click.argument("model", type=click.Path(file_okay=False))
+@click.argument("input", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--beam", type=click.IntRange(1), default=None, help="beam width (1: greedy); default: the model's")
+def neural_translate(model, input, output, beam) -> None:
+    """Translate INPUT (one source sentence a line; default stdin) with the checkpoint MODEL."""
+    from pseudogen.neural import require_torch
+
+    require_torch()
+    from pseudogen.neural.pipeline import translate_lines
+    from pseudogen.neural.translator import Translator
+
+    for line in translate_lines(Translator.load(model), input, beam):
+        output.write(line + "\n")
+
+
+@neural.command("evaluate")
+@click.argument("model", type=click.Path(file_okay=False))
+@click.argument("corpus", type=click.Path(file_okay=False))
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="dev")
+@click.option("--beam", type=click.IntRange(1), default=None, help="beam width (1: greedy); default: the model's")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="also write the figures as JSON")
+@click.option("--outputs", type=click.File("w", encoding="utf-8"), default=None, help="write the translations here")
+@click.option("--python-checks/--no-python-checks", default=True, help="parse generated code with Python's ast (off for C++)")
+def neural_evaluate(model, corpus, split, beam, json_path, outputs, python_checks) -> None:
+    """Score the checkpoint MODEL on a split of CORPUS: BLEU, exact match, token accuracy, code checks."""
+    from pseudogen.neural import require_torch
+
+    require_torch()
+    from pseudogen.neural.pipeline import evaluate_on_corpus, evaluation_text, save_evaluation
+    from pseudogen.neural.translator import Translator
+
+    evaluation, translations = evaluate_on_corpus(Translator.load(model), corpus, split, beam, python_checks, progress=True)
+    click.echo(evaluation_text(evaluation))
+    if json_path:
+        save_evaluation(evaluation, json_path)
+    if outputs:
+        outputs.writelines(" ".join(t.tokens) + "\n" for t in translations)

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from neural_corpus import write_corpus
+from pseudogen.cli import main
+
+TINY = ["--embed-size", "16", "--hidden-size", "16", "--heads", "2", "--min-count", "0", "--epochs", "2",
+        "--threads", "1", "--batch-size", "8", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("neural")
+    corpus = write_corpus(root / "corpus")
+    out = root / "model"
+    result = CliRunner().invoke(main, ["neural", "train", str(corpus), "--arch", "attention", "--copy", "-o", str(out), *TINY])
+    assert result.exit_code == 0, result.output
+    return corpus, out, result.output
+
+
+def test_train_writes_a_checkpoint_and_curves(trained):
+    _, out, output = trained
+    assert "kept epoch" in output
+    for name in ("config.json", "source.vocab.json", "target.vocab.json", "model.pt", "history.json", "curves.png"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "config.json").read_text())["copy"] is True
+
+
+def test_translate_keeps_one_line_per_input_line(trained):
+    _, out, _ = trained
+    result = CliRunner().invoke(main, ["neural", "translate", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert len(lines) == 4 and lines[1] == "" and lines[3] == ""
+
+
+def test_evaluate_prints_the_figures(trained, tmp_path):
+    corpus, out, _ = trained
+    result = CliRunner().invoke(main, ["neural", "evaluate", str(out), str(corpus), "--beam", "1", "--json", str(tmp_path / "e.json")])
+    assert result.exit_code == 0, result.output
+    assert "BLEU (13a):" in result.output and "BLEU (corpus tokens):" in result.output and "exact match:" in result.output and "attention monotonicity:" in result.output
+    assert json.loads((tmp_path / "e.json").read_text())["sentences"] == 6
+
+
+@pytest.mark.parametrize("args,message", [
+    (["translate", "/nonexistent/model"], "not a neural checkpoint"),
+    (["evaluate", "/nonexistent/model", "/nonexistent/corpus"], "not a neural checkpoint"),
+])
+def test_user_errors_are_one_line(args, message):
+    result = CliRunner().invoke(main, ["neural", *args])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_copy_without_attention_is_a_user_error(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    result = CliRunner().invoke(main, ["neural", "train", str(corpus), "--arch", "lstm", "--copy", "-o", str(tmp_path / "m"), *TINY])
+    assert result.exit_code == 1 and "--copy needs attention" in result.output
+
+
+def test_missing_corpus_is_a_user_error(tmp_path):
+    result = CliRunner().invoke(main, ["neural", "train", str(tmp_path / "none"), "-o", str(tmp_path / "m"), *TINY])
+    assert result.exit_code == 1 and "no such corpus directory" in result.output
+
+
+def test_missing_torch_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # makes `import torch` raise ImportError
+    result = CliRunner().invoke(main, ["neural", "translate", "/some/model"])
+    assert result.exit_code == 1 and "pip install torch" in result.output

@@ -1,0 +1,144 @@
+"""Each architecture, tiny: shapes, a training step, greedy and beam search, copying, save/load."""
+import pytest
+import torch
+
+from neural_corpus import PAIRS
+from pseudogen.errors import PseudogenError
+from pseudogen.neural.config import NeuralConfig
+from pseudogen.neural.data import Example, batches, make_batch
+from pseudogen.neural.models import get_model
+from pseudogen.neural.search import beam_search, greedy_search
+from pseudogen.neural.train import History, seed_everything
+from pseudogen.neural.translator import Translator
+from pseudogen.neural.vocab import EOS_ID, Vocab
+
+ARCHS = [("rnn", False), ("lstm", False), ("attention", False), ("attention", True), ("transformer", False), ("transformer", True)]
+EXAMPLES = [Example(code.split(), text.split()) for code, text in PAIRS]
+
+
+def tiny(arch, copy, **overrides):
+    values = dict(arch=arch, copy=copy, embed_size=16, hidden_size=16, layers=2, heads=2, dropout=0.0, threads=1, min_count=1)
+    return NeuralConfig(**{**values, **overrides})
+
+
+def build(arch, copy, **overrides):
+    config = tiny(arch, copy, **overrides)
+    seed_everything(config)
+    source = Vocab.build((e.source for e in EXAMPLES), config.min_count)
+    target = Vocab.build((e.target for e in EXAMPLES), config.min_count)
+    return config, get_model(config, len(source), len(target)), source, target
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_forward_shapes(arch, copy):
+    _, model, source, target = build(arch, copy)
+    batch = make_batch(EXAMPLES, [0, 1, 2], source, target)
+    width = len(target) + (batch.n_oovs if copy else 0)
+    assert model(batch).shape == (3, batch.target_in.size(1), width)
+    log_probs, _, attention = model.decode_step(model.encode(batch), batch.target_in[:, 0])
+    assert log_probs.shape == (3, width)
+    assert torch.allclose(log_probs.exp().sum(-1), torch.ones(3), atol=1e-4)
+    assert (attention is None) == (arch in ("rnn", "lstm"))
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_stepping_equals_teacher_forced_forward(arch, copy):
+    _, model, source, target = build(arch, copy)
+    model.eval()
+    batch = make_batch(EXAMPLES, [3, 4, 5, 6], source, target)
+    state, steps = model.encode(batch), []
+    for t in range(batch.target_in.size(1)):
+        log_probs, state, _ = model.decode_step(state, batch.target_in[:, t])
+        steps.append(log_probs)
+    assert torch.allclose(torch.stack(steps, 1), model(batch), atol=1e-5)
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_one_training_step_lowers_the_loss(arch, copy):
+    _, model, source, target = build(arch, copy)
+    batch = batches(EXAMPLES, source, target, batch_size=20)[0]
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    loss, _, tokens = model.loss(batch)
+    (loss / tokens).backward()
+    optimizer.step()
+    with torch.no_grad():
+        after, _, _ = model.loss(batch)
+    assert after < loss
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_greedy_and_beam_search(arch, copy):
+    _, model, source, target = build(arch, copy)
+    batch = make_batch(EXAMPLES, [0, 1], source, target)
+    greedy = greedy_search(model, batch, max_length=7)
+    beam = beam_search(model, batch, width=3, max_length=7)
+    for found in (greedy, beam):
+        assert len(found) == 2
+        for hypothesis in found:
+            assert len(hypothesis.ids) <= 7 and EOS_ID not in hypothesis.ids
+            if hypothesis.attention is not None:
+                assert hypothesis.attention.shape == (len(hypothesis.ids), batch.source.size(1))
+
+
+@pytest.mark.parametrize("arch", ["attention", "transformer"])
+def test_copy_outputs_an_out_of_vocabulary_source_token(arch):
+    config, model, source, target = build(arch, True)
+    with torch.no_grad():  # switch fully to copying: p_gen = σ(-30) ≈ 0
+        model.pointer.switch.weight.zero_()
+        model.pointer.switch.bias.fill_(-30.0)
+    translator = Translator(config, model, source, target)
+    [translation] = translator.translate([["frobnicate", "wibble"]], beam=1)
+    assert translation.tokens and set(translation.tokens) <= {"frobnicate", "wibble"}
+    assert "frobnicate" not in target and "wibble" not in target
+
+
+def test_copy_needs_attention():
+    with pytest.raises(PseudogenError, match="copy"):
+        build("lstm", True)
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_save_load_round_trip(tmp_path, arch, copy):
+    config, model, source, target = build(arch, copy)
+    translator = Translator(config, model, source, target, History(best_epoch=1, stop_reason="test"))
+    translator.save(tmp_path / "ckpt")
+    loaded = Translator.load(tmp_path / "ckpt")
+    sources = [e.source for e in EXAMPLES[:4]]
+    model.eval()
+    assert [t.tokens for t in loaded.translate(sources, beam=2)] == [t.tokens for t in translator.translate(sources, beam=2)]
+    assert loaded.history.stop_reason == "test"
+
+
+def test_load_rejects_a_mismatched_state_dict(tmp_path):
+    config, model, source, target = build("lstm", False)
+    Translator(config, model, source, target).save(tmp_path / "ckpt")
+    bigger = NeuralConfig(**{**config.to_dict(), "hidden_size": 32})
+    bigger.save(tmp_path / "ckpt" / "config.json")
+    with pytest.raises(PseudogenError, match="corrupt or mismatched"):
+        Translator.load(tmp_path / "ckpt")
+
+
+def test_load_of_a_missing_checkpoint_names_the_missing_files(tmp_path):
+    with pytest.raises(PseudogenError, match="model.pt"):
+        Translator.load(tmp_path)
+
+
+def test_a_trained_copy_model_copies_unseen_names():
+    from pseudogen.neural.train import train
+
+    names = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa".split()
+    examples = [Example(f"{v} = {n}".split(), f"substitute {n} for {v} .".split()) for n in names for v in ("x", "y")]
+    config = tiny("attention", True, hidden_size=32, batch_size=8, lr=1e-2, epochs=10, patience=10)
+    translator = train(config, examples, examples[:4], progress=False)
+    [first, second] = translator.translate([["x", "=", "uniform"], ["y", "=", "victor"]], beam=1)
+    assert "uniform" in first.tokens and "victor" in second.tokens
+    assert "uniform" not in translator.target_vocab
+
+
+@pytest.mark.parametrize("arch,copy", ARCHS)
+def test_empty_and_very_long_sources_translate(arch, copy):
+    config, model, source, target = build(arch, copy)
+    translator = Translator(config, model, source, target)
+    long_source = ["x", "=", "foo", "(", ")"] * 220  # longer than the Transformer's position table
+    [empty, long] = translator.translate([[], long_source], beam=1)
+    assert isinstance(empty.tokens, list) and isinstance(long.tokens, list)

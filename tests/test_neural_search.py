@@ -1,0 +1,61 @@
+"""Greedy and beam search on a hand-made model whose next-token probabilities are a fixed table."""
+import math
+
+import pytest
+import torch
+
+from pseudogen.neural.data import Example, make_batch
+from pseudogen.neural.search import beam_search, greedy_search
+from pseudogen.neural.seq2seq import Seq2Seq
+from pseudogen.neural.vocab import BOS_ID, EOS_ID, Vocab
+
+VOCAB = Vocab(["<pad>", "<unk>", "<s>", "</s>", "a", "b"])
+A, B = 4, 5
+# P(next | previous): greedy takes "a" (0.6) and then wanders; "b </s>" (0.4 · 0.9) is the best sentence.
+TABLE = {
+    BOS_ID: {A: 0.6, B: 0.4},
+    A: {A: 0.36, B: 0.34, EOS_ID: 0.3},
+    B: {EOS_ID: 0.9, A: 0.1},
+}
+
+
+class TableModel(Seq2Seq):
+    def __init__(self, table=TABLE):
+        super().__init__(len(VOCAB))
+        self.table = table
+
+    def encode(self, batch):
+        return {"rows": torch.zeros(batch.source.size(0), 1)}
+
+    def decode_step(self, state, previous):
+        log_probs = torch.full((previous.size(0), len(VOCAB)), -1e9)
+        for row, token in enumerate(previous.tolist()):
+            for nxt, p in self.table.get(token, {EOS_ID: 1.0}).items():
+                log_probs[row, nxt] = math.log(p)
+        return log_probs, state, None
+
+
+def one_batch(size=1):
+    examples = [Example(["x"], ["a"])] * size
+    return make_batch(examples, list(range(size)), VOCAB, VOCAB)
+
+
+def test_greedy_takes_the_locally_best_token():
+    [found] = greedy_search(TableModel(), one_batch(), max_length=3)
+    assert found.ids == [A, A, A]
+
+
+def test_greedy_stops_at_end_of_sentence_and_scores_it():
+    model = TableModel({BOS_ID: {B: 1.0}, B: {EOS_ID: 1.0}})
+    [found] = greedy_search(model, one_batch(), max_length=5)
+    assert found.ids == [B] and found.score == 0.0
+
+
+def test_beam_finds_the_better_sentence():
+    found = beam_search(TableModel(), one_batch(2), width=2, max_length=5, alpha=0.0)
+    assert [h.ids for h in found] == [[B], [B]]
+    assert found[0].score == pytest.approx(math.log(0.4) + math.log(0.9), abs=1e-6)
+
+
+def test_beam_of_width_one_is_greedy():
+    assert beam_search(TableModel(), one_batch(), width=1, max_length=3)[0].ids == [A, A, A]
