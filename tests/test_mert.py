@@ -6,7 +6,8 @@ import pytest
 from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune import mert
 from pseudogen.tune.nbest import Hypothesis, NbestPool
-from pseudogen.tune.synthetic import oracle_set
+
+from tuning_fixtures import oracle_first_share, synthetic_oracle_pool
 
 NAMES = ("lm", "tm", "penalty")
 
@@ -81,20 +82,6 @@ def test_interval_scores_accumulate_statistics():
     expected = bleu_of_rows(np.array([[3, 4, 3, 2, 1, 0, 3, 2, 1, 0], [3, 4, 3, 2, 1, 0, 3, 2, 1, 0],
                                       [4, 4, 4, 3, 2, 1, 4, 3, 2, 1]]), "none")
     assert scores.tolist() == pytest.approx(expected.tolist())
-
-
-def synthetic_oracle_pool(seed=0, sentences=40, hypotheses=12, dims=4):
-    """N-best lists whose BLEU falls with the rank under a hidden weight vector."""
-    synthetic = oracle_set(sentences, hypotheses, dims, seed)
-    pool = NbestPool(synthetic.references, synthetic.feature_names)
-    pool.add(synthetic.candidates)
-    return pool, synthetic.true_weights
-
-
-def oracle_first_share(pool, weights):
-    padded = pool.padded()
-    chosen = np.where(padded.mask, padded.features @ weights, -np.inf).argmax(axis=1)
-    return float(np.mean(padded.stats[np.arange(len(chosen)), chosen, 2] == 10))
 
 
 def test_mert_recovers_a_vector_that_ranks_the_oracle_first():

@@ -3,21 +3,8 @@ import pytest
 
 from pseudogen.tune.nbest import Hypothesis, NbestPool
 from pseudogen.tune.pro import ProTuner, fit_ranker, sentence_bleu_table
-from pseudogen.tune.synthetic import oracle_set
 
-
-def synthetic_oracle_pool(sentences=40):
-    synthetic = oracle_set(sentences, hypotheses=12, dims=4, seed=0)
-    pool = NbestPool(synthetic.references, synthetic.feature_names)
-    pool.add(synthetic.candidates)
-    return pool, synthetic.true_weights
-
-
-def oracle_first_share(pool, weights):
-    padded = pool.padded()
-    chosen = np.where(padded.mask, padded.features @ weights, -np.inf).argmax(axis=1)
-    stats = padded.stats[np.arange(len(chosen)), chosen]
-    return float(np.mean(stats[:, 2] == stats[:, 1]))  # all unigrams match: the exact hypothesis
+from tuning_fixtures import oracle_first_share, synthetic_oracle_pool
 
 
 def test_pro_recovers_a_vector_that_ranks_the_oracle_first():

@@ -10,7 +10,7 @@ block.
 A corpus token is a Python token's text with its whitespace escaped, so that a
 line splits back into tokens at single spaces (and at any whitespace, for
 readers that use `str.split()`): `\\\\` is a backslash, `\\s` a space, `\\t`,
-`\\n`, `\\r` as usual, `\\uXXXX` any other whitespace character. An identifier
+`\\n`, `\\r` as usual, `\\u` and four hex digits any other whitespace character. An identifier
 spelled like a marker (`NEWLINE`) is written `\\NEWLINE`; no Python token starts
 with a backslash, so this is unambiguous.
 
