@@ -56,7 +56,7 @@ def frontend():
     ("case P ( x = 0 , y = b ) if b :",
      "(MatchCase (HEAD case) (MatchClass (HEAD MatchClass) (Name P) (identifier x) (MatchValue (HEAD MatchValue) (Num 0))"
      " (identifier y) (MatchAs b)) (Name b))"),
-    ("from django . conf import settings", "(ImportFrom (HEAD from) (module django.conf) (Alias settings))"),
+    ("from django . conf import settings", "(ImportFrom (HEAD from) (DottedName (HEAD DottedName) (identifier django) (identifier conf)) (Alias settings))"),
     ("from . import x as y", "(ImportFrom (HEAD from) (level .) (Alias (HEAD Alias) (name x) (asname y)))"),
     ("global a , b", "(Global (HEAD global) (identifier a) (identifier b))"),
     ("x = { 'a' : 1 , b : None }", "(Assign (HEAD =) (Name x) (Dict (HEAD Dict) (Str 'a') (Num 1) (Name b) (NameConstant None)))"),

@@ -17,8 +17,9 @@ def en():
 @pytest.mark.parametrize(
     "text, tokens",
     [
-        ("from django.conf import settings.", ["from", "django.conf", "import", "settings", "."]),
-        ("substitute it for self._cache.", ["substitute", "it", "for", "self._cache", "."]),
+        ("from django.conf import settings.", ["from", "django", "@.@", "conf", "import", "settings", "."]),
+        ("substitute it for self._cache.", ["substitute", "it", "for", "self", "@.@", "_cache", "."]),
+        ("call a.b.c_d, e.g. now", ["call", "a", "@.@", "b", "@.@", "c_d", ",", "e", "@.@", "g", ".", "now"]),
         ("call the function x.y() now,", ["call", "the", "function", "x.y()", "now", ","]),
         ("value under kwargs['LOCATION'] key:", ["value", "under", "kwargs['LOCATION']", "key", ":"]),
         ("define the __init__ method;", ["define", "the", "__init__", "method", ";"]),
@@ -110,7 +111,7 @@ def test_cli_tokenize_and_back():
     text = "call f(x) with string 'a b', ok.\nfrom django.conf import settings.\n"
     tokens = runner.invoke(main, ["tokenize"], input=text)
     assert tokens.exit_code == 0
-    assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django.conf import settings .\n"
+    assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django @.@ conf import settings .\n"
     back = runner.invoke(main, ["tokenize", "--detokenize"], input=tokens.output)
     assert back.output == text
     bad = runner.invoke(main, ["tokenize", "--lang", "xx"], input=text)
