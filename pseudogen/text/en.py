@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import re
 
+from pseudogen.text import JOINER
+
 
 def quoted_literal_pattern(word_chars: str = r"\w") -> str:
     """Regex for a quoted string literal not glued to a word character (`word_chars`, a class body).
@@ -58,7 +60,6 @@ QUOTED_LITERAL = quoted_literal_pattern()
 CHUNK = re.compile(rf"(?:{QUOTED_LITERAL}|\S)+")
 _LITERAL = re.compile(QUOTED_LITERAL)
 
-JOINER = "@.@"  # the dot inside a dotted name, a token of its own (Moses writes a split hyphen "@-@")
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _TRAILING = frozenset(".,;:!?")
 _OPENING = {"(": ")", "[": "]", "{": "}"}
