@@ -22,6 +22,10 @@ def frontend():
 @pytest.mark.parametrize("line, tree", [
     ("x = a % 5", "(Assign (HEAD =) (Name x) (BinOp (Name a) (Mod %) (Num 5)))"),
     ("   if x % 5 == 0 :", "(If (HEAD if) (Compare (BinOp (Name x) (Mod %) (Num 5)) (Eq ==) (Num 0)))"),
+    # % formats a string unless a number follows it: (Format %) beside the remainder's (Mod %)
+    ("x = msg % args", "(Assign (HEAD =) (Name x) (BinOp (Name msg) (Format %) (Name args)))"),
+    ("x = '%d' % 5", "(Assign (HEAD =) (Name x) (BinOp (Str '%d') (Format %) (Num 5)))"),
+    ("x = 'a' 'b' % 5", "(Assign (HEAD =) (Name x) (BinOp (Str (Str 'a') (Str 'b')) (Format %) (Num 5)))"),
     ("elif a . b :", "(Elif (HEAD elif) (Attribute (HEAD Attribute) (Name a) (attr b)))"),
     ("else :", "(Else (HEAD else))"),
     ("else : return x", "(Else (HEAD else) (Return (HEAD return) (Name x)))"),
