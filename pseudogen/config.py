@@ -128,7 +128,7 @@ class ExtractConfig:
                            choices=("ibm1", "koehn"))
     top_n: int = setting(10, "Keep the N most frequent targets per source side (Travatar's top-n; 0: all).",
                          minimum=0)
-    lexicon: str = setting("links", "Word probabilities for the lexical weights: from the alignment links "
+    lexicon: str = setting("aligner", "Word probabilities for the lexical weights: from the alignment links "
                            "or from the aligner's tables.", choices=("links", "aligner"))
 
 

@@ -96,7 +96,8 @@ VARIANTS: tuple[Variant, ...] = (
     # Beyond the paper: extraction and alignment settings that the error analysis points to.
     Variant("attach-all", "extra", "unaligned words attached to every rule that can take them",
             {"attach": "all"}),
-    Variant("lexicon-aligner", "extra", "lexical weights from the aligner's tables", {"lexicon": "aligner"}),
+    Variant("lexicon-links", "extra", "lexical weights from the alignment links (the default: the aligner's tables)",
+            {"lexicon": "links"}),
     Variant("grow-diag-final", "extra", "symmetrisation without the -and", {"symmetrize": "grow-diag-final"}),
 )
 VARIANT_BY_NAME = {variant.name: variant for variant in VARIANTS}
