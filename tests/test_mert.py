@@ -6,6 +6,8 @@ import pytest
 from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune import mert
 from pseudogen.tune.nbest import Hypothesis, NbestPool
+from pseudogen.tune.parallel import ParallelMap
+from pseudogen.tune.synthetic import oracle_set
 
 from tuning_fixtures import oracle_first_share, synthetic_oracle_pool
 
@@ -100,3 +102,40 @@ def test_sentence_without_hypotheses_is_ignored():
     pool.add([[Hypothesis(tuple(ref), {"x": 1.0}), Hypothesis(("c",), {"x": 2.0})], []])
     weights = mert.MertTuner(restarts=0).optimise(pool, np.array([1.0]))
     assert weights.tolist() == [-1.0]
+
+
+def noisy_pool():
+    """A pool where no vector is perfect, so the climbs from different starts end in different places."""
+    synthetic = oracle_set(sentences=40, hypotheses=15, dims=4, seed=5, noise=1.5)
+    pool = NbestPool(synthetic.references, synthetic.feature_names)
+    pool.add(synthetic.candidates)
+    return pool
+
+
+def test_restarts_in_two_processes_give_the_weights_of_one():
+    pool, start = noisy_pool(), np.array([1.0, -1.0, 0.5, 0.0])
+    alone = mert.MertTuner(restarts=4, seed=2)
+    with ParallelMap(None, processes=2) as workers:
+        shared = mert.MertTuner(restarts=4, seed=2, workers=workers)
+        for _ in range(2):  # the second optimisation draws new start points, in both
+            expected = alone.optimise(pool, start)
+            assert shared.optimise(pool, start).tolist() == expected.tolist()
+    assert alone.optimisations == shared.optimisations == 2
+
+
+def test_each_start_point_has_its_own_generator():
+    # a start's point and directions do not depend on how many other starts there are
+    few = mert.MertTuner(restarts=2, seed=9).start_points(np.ones(3))
+    many = mert.MertTuner(restarts=5, seed=9).start_points(np.ones(3))
+    assert [start.tolist() for start, _ in few] == [start.tolist() for start, _ in many[:3]]
+    assert few[0][0].tolist() == [1.0, 1.0, 1.0]
+    assert few[2][1].uniform(size=2).tolist() == many[2][1].uniform(size=2).tolist()
+    assert few[1][0].tolist() != few[2][0].tolist()
+
+
+def test_equally_good_climbs_are_decided_by_start_index():
+    climbs = [mert.Climb(np.array([0.0]), 50.0), mert.Climb(np.array([1.0]), 50.0 + 1e-12),
+              mert.Climb(np.array([2.0]), 49.0), mert.Climb(np.array([3.0]), 50.0)]
+    assert mert.best_climb(climbs).weights.tolist() == [0.0]
+    climbs.append(mert.Climb(np.array([4.0]), 51.0))
+    assert mert.best_climb(climbs).weights.tolist() == [4.0]

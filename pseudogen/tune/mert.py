@@ -27,7 +27,11 @@ The search over directions is Och's/Moses' coordinate ascent: at each sweep
 the line search runs along every feature axis and a few random directions,
 and the best of them is applied, until no direction improves BLEU. It starts
 from the current weights and from `restarts` random points (uniform in
-[-1, 1] per feature) and keeps the best end point. BLEU depends only on the
+[-1, 1] per feature) and keeps the best end point (the first of equals). The
+climbs are independent, so they run in worker processes when the tuner is
+given some (`MertTuner(workers=...)`); each draws its start and its random
+directions from its own generator, seeded by (seed, optimisation, start
+index), so the result is the same for any number of processes. BLEU depends only on the
 ranking, so the result is scaled to L1 norm 1 as Moses does; the scale the
 decoder sees is therefore the L1-normalised one.
 
@@ -37,12 +41,13 @@ training in Moses" (random restarts and directions).
 """
 from __future__ import annotations
 
+import tempfile
 from typing import NamedTuple
 
 import numpy as np
 
 from pseudogen.evaluate.bleu import bleu_of_rows
-from pseudogen.tune.nbest import NbestPool, PaddedPool
+from pseudogen.tune.nbest import NbestPool, PaddedPool, load_padded, save_padded
 
 IMPROVEMENT = 1e-9  # smaller BLEU gains are rounding, not progress
 UNBOUNDED_STEP = 1.0
@@ -151,54 +156,110 @@ def l1_normalised(weights: np.ndarray) -> np.ndarray:
     return weights / norm if norm > 0 else weights
 
 
+class ClimbSettings(NamedTuple):
+    """What a coordinate ascent needs besides the pool and its start."""
+
+    random_directions: int
+    max_sweeps: int
+    smooth: str
+
+
+class Climb(NamedTuple):
+    """Where one coordinate ascent ended, and the BLEU there."""
+
+    weights: np.ndarray
+    bleu: float
+
+
+def climb(pool: PaddedPool, weights: np.ndarray, rng: np.random.Generator, settings: ClimbSettings) -> Climb:
+    """Coordinate ascent from weights until no direction (axes, then `rng`'s random ones) improves BLEU."""
+    weights = l1_normalised(np.array(weights, dtype=np.float64))
+    score = corpus_bleu_at(pool, weights, settings.smooth)
+    for _ in range(settings.max_sweeps):
+        directions = sweep_directions(len(weights), settings.random_directions, rng)
+        step = best_step(pool, weights, score, directions, settings.smooth)
+        if step is None:
+            break
+        direction, result = step
+        weights = l1_normalised(weights + result.gamma * direction)
+        score = result.bleu
+    return Climb(weights, score)
+
+
+def climb_shared(pool: PaddedPool | str, weights: np.ndarray, rng: np.random.Generator,
+                 settings: ClimbSettings) -> Climb:
+    """`climb` on a pool given as arrays or as the directory that `save_padded` wrote (in a worker)."""
+    return climb(load_padded(pool) if isinstance(pool, str) else pool, weights, rng, settings)
+
+
+def sweep_directions(dims: int, random_directions: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """The feature axes and `random_directions` random unit (L1) directions."""
+    axes = list(np.eye(dims))
+    return axes + [l1_normalised(rng.uniform(-1.0, 1.0, dims)) for _ in range(random_directions)]
+
+
+def best_step(pool: PaddedPool, weights: np.ndarray, score: float, directions: list[np.ndarray], smooth: str):
+    """(direction, line search result) of the direction whose step raises BLEU most, or None."""
+    best = None
+    for direction in directions:
+        result = line_search(pool, weights, direction, smooth)
+        if result.bleu > score + IMPROVEMENT and (best is None or result.bleu > best[1].bleu):
+            best = (direction, result)
+    return best
+
+
+def best_climb(climbs: list[Climb]) -> Climb:
+    """The climb with the highest BLEU; between equal ones (within IMPROVEMENT), the first."""
+    best = climbs[0]
+    for candidate in climbs[1:]:
+        if candidate.bleu > best.bleu + IMPROVEMENT:
+            best = candidate
+    return best
+
+
 class MertTuner:
-    """Och's MERT: coordinate ascent with exact line searches and random restarts."""
+    """Och's MERT: coordinate ascent with exact line searches and random restarts.
+
+    The climbs from the start points are independent, so with `workers` (a
+    `tune.parallel.ParallelMap`, e.g. the tuning decoders' pool) they run in
+    its processes, the pool shared through files; each start point has its own
+    random generator, seeded by (seed, optimisation number, start index) and
+    made before the work is shared out, so the weights do not depend on the
+    number of processes.
+    """
 
     name = "mert"
+    uses_workers = True
 
     def __init__(self, restarts: int = 10, random_directions: int = 3, max_sweeps: int = 100,
-                 smooth: str = "exp", seed: int = 0):
+                 smooth: str = "exp", seed: int = 0, workers=None):
         self.restarts = restarts
-        self.random_directions = random_directions
-        self.max_sweeps = max_sweeps
-        self.smooth = smooth
-        self.rng = np.random.default_rng(seed)
+        self.settings = ClimbSettings(random_directions, max_sweeps, smooth)
+        self.seed = seed
+        self.workers = workers
+        self.optimisations = 0
 
     def optimise(self, pool: NbestPool, weights: np.ndarray) -> np.ndarray:
         """The weights, from `weights` and the random restarts, that maximise BLEU on the pool."""
+        starts = self.start_points(np.asarray(weights, dtype=np.float64))
+        self.optimisations += 1
         padded = pool.padded()
-        dims = padded.features.shape[2]
-        starts = [np.asarray(weights, dtype=np.float64)]
-        starts += [self.rng.uniform(-1.0, 1.0, dims) for _ in range(self.restarts)]
-        best_weights, best_score = None, -np.inf
-        for start in starts:
-            end, score = self.climb(padded, start)
-            if score > best_score + IMPROVEMENT:
-                best_weights, best_score = end, score
-        return l1_normalised(best_weights)
+        if self.workers is None or self.workers.processes == 1:
+            climbs = [climb(padded, start, rng, self.settings) for start, rng in starts]
+        else:
+            climbs = self._climb_in_workers(padded, starts)
+        return l1_normalised(best_climb(climbs).weights)
 
-    def climb(self, pool: PaddedPool, weights: np.ndarray) -> tuple[np.ndarray, float]:
-        """Coordinate ascent from weights until no direction improves BLEU."""
-        weights = l1_normalised(np.array(weights, dtype=np.float64))
-        score = corpus_bleu_at(pool, weights, self.smooth)
-        for _ in range(self.max_sweeps):
-            step = self._best_step(pool, weights, score)
-            if step is None:
-                break
-            direction, result = step
-            weights = l1_normalised(weights + result.gamma * direction)
-            score = result.bleu
-        return weights, score
+    def start_points(self, weights: np.ndarray) -> list[tuple[np.ndarray, np.random.Generator]]:
+        """(start, its generator): the current weights, then `restarts` points uniform in [-1, 1]^d."""
+        starts = []
+        for index in range(self.restarts + 1):
+            rng = np.random.default_rng([self.seed, self.optimisations, index])
+            starts.append((weights if index == 0 else rng.uniform(-1.0, 1.0, len(weights)), rng))
+        return starts
 
-    def _best_step(self, pool: PaddedPool, weights: np.ndarray, score: float):
-        best = None
-        for direction in self._directions(len(weights)):
-            result = line_search(pool, weights, direction, self.smooth)
-            if result.bleu > score + IMPROVEMENT and (best is None or result.bleu > best[1].bleu):
-                best = (direction, result)
-        return best
-
-    def _directions(self, dims: int) -> list[np.ndarray]:
-        axes = list(np.eye(dims))
-        randoms = [l1_normalised(self.rng.uniform(-1.0, 1.0, dims)) for _ in range(self.random_directions)]
-        return axes + randoms
+    def _climb_in_workers(self, padded: PaddedPool, starts) -> list[Climb]:
+        with tempfile.TemporaryDirectory(prefix="pseudogen-mert-") as directory:
+            save_padded(padded, directory)
+            tasks = [(directory, start, rng, self.settings) for start, rng in starts]
+            return self.workers.starmap(climb_shared, tasks)
