@@ -139,3 +139,30 @@ def test_equally_good_climbs_are_decided_by_start_index():
     assert mert.best_climb(climbs).weights.tolist() == [0.0]
     climbs.append(mert.Climb(np.array([4.0]), 51.0))
     assert mert.best_climb(climbs).weights.tolist() == [4.0]
+
+
+def test_width_groups_split_where_the_width_falls():
+    extents = [4, 1, 0, 3, 2]
+    mask = np.array([[column < extent for column in range(4)] for extent in extents])
+    mask[4] = [False, True, False, False]  # a row reaches as far as its last hypothesis
+    groups = mert.width_groups(mask, ratio=0.5)
+    assert [(group.rows.tolist(), group.width) for group in groups] == [([0, 3, 4], 4), ([1], 1)]
+    assert groups[1].mask.tolist() == [[True]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_envelope_in_width_groups_equals_one_group(seed):
+    rng = np.random.default_rng(seed)
+    lists = [[Hypothesis(tuple(f"w{x}" for x in rng.integers(0, 5, rng.integers(1, 6))),
+                         dict(zip(NAMES, rng.integers(-2, 3, size=3).tolist())))
+              for _ in range(rng.integers(0, 13))] for _ in range(12)]
+    pool = NbestPool([("w1", "w2", "w3")] * 12, NAMES)
+    pool.add(lists)
+    padded = pool.padded()
+    weights, direction = rng.normal(size=3), np.eye(3)[seed % 3]
+    one_group = mert.width_groups(padded.mask, ratio=0.0)
+    assert len(one_group) == 1 and len(mert.width_groups(padded.mask)) > 1
+    grouped = mert.interval_scores(mert.upper_envelope(padded, weights, direction))
+    whole = mert.interval_scores(mert.upper_envelope(padded, weights, direction, one_group))
+    assert grouped[0].tolist() == whole[0].tolist()
+    assert grouped[1].tolist() == whole[1].tolist()

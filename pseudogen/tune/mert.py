@@ -14,7 +14,10 @@ constant in gamma, and it can be maximised exactly:
 1. For every sentence, the envelope: start at gamma = -inf with the line of
    least slope (highest intercept among equals); the next breakpoint is the
    nearest intersection with a steeper line, which then takes over (at a tie,
-   the steepest). All sentences are stepped together with numpy.
+   the steepest). All sentences are stepped together with numpy, in groups of
+   sentences with about as many hypotheses (a merged pool's lists differ in
+   length several times over, and a step costs the group's rows times its
+   width).
 2. Each breakpoint changes the corpus statistics by (stats of the new best -
    stats of the old best). Sorting the breakpoints of all sentences and
    accumulating those changes gives the statistics, hence BLEU, of every
@@ -31,9 +34,9 @@ from the current weights and from `restarts` random points (uniform in
 climbs are independent, so they run in worker processes when the tuner is
 given some (`MertTuner(workers=...)`); each draws its start and its random
 directions from its own generator, seeded by (seed, optimisation, start
-index), so the result is the same for any number of processes. BLEU depends only on the
-ranking, so the result is scaled to L1 norm 1 as Moses does; the scale the
-decoder sees is therefore the L1-normalised one.
+index), so the result is the same for any number of processes. BLEU depends
+only on the ranking, so the result is scaled to L1 norm 1 as Moses does; the
+scale the decoder sees is therefore the L1-normalised one.
 
 References: Och 2003, "Minimum error rate training in statistical machine
 translation", ACL; Bertoldi, Haddow & Fouet 2009, "Improved minimum error rate
@@ -51,6 +54,7 @@ from pseudogen.tune.nbest import NbestPool, PaddedPool, load_padded, save_padded
 
 IMPROVEMENT = 1e-9  # smaller BLEU gains are rounding, not progress
 UNBOUNDED_STEP = 1.0
+GROUP_RATIO = 0.35  # a sentence joins a width group if its hypotheses reach this share of its widest
 
 
 class LineSearchResult(NamedTuple):
@@ -74,27 +78,73 @@ def _first_best(intercepts: np.ndarray, slopes: np.ndarray, mask: np.ndarray) ->
     return np.where(on_least, intercepts, -np.inf).argmax(axis=1)
 
 
-def upper_envelope(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray) -> Envelope:
-    """The breakpoints of every sentence's upper envelope along weights + gamma * direction."""
-    intercepts = pool.features @ weights
-    slopes = np.where(pool.mask, pool.features @ direction, -np.inf)  # padding is never steeper
-    rows = np.arange(len(pool.mask))
-    best = _first_best(intercepts, slopes, pool.mask)
-    start_stats = pool.stats[rows, best].sum(axis=0)
+class WidthGroup(NamedTuple):
+    """Sentences whose hypotheses reach about as far: stepped together over their own width."""
+
+    rows: np.ndarray   # (n,) the sentences' rows in the pool
+    width: int         # the widest of them reaches this column
+    mask: np.ndarray   # (n, width) pool.mask of those rows and columns
+
+
+def width_groups(mask: np.ndarray, ratio: float = GROUP_RATIO) -> list[WidthGroup]:
+    """The sentences with hypotheses, grouped by how wide their hypotheses reach.
+
+    Sorted by that width, a new group starts where it falls below `ratio` times
+    the group's first (widest). The padding of a wide pool (merged n-best lists
+    of very different lengths) is mostly left out of the envelope's steps.
+    """
+    extents = np.where(mask.any(axis=1), mask.shape[1] - mask[:, ::-1].argmax(axis=1), 0)
+    order = np.argsort(-extents, kind="stable")
+    order = order[extents[order] > 0]
+    groups, first = [], 0
+    for index in range(1, len(order) + 1):
+        if index == len(order) or extents[order[index]] < ratio * extents[order[first]]:
+            rows, width = np.sort(order[first:index]), int(extents[order[first]])
+            groups.append(WidthGroup(rows, width, mask[rows, :width]))
+            first = index
+    return groups
+
+
+def upper_envelope(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray,
+                   groups: list[WidthGroup] | None = None, intercepts: np.ndarray | None = None) -> Envelope:
+    """The breakpoints of every sentence's upper envelope along weights + gamma * direction.
+
+    `groups` (from `width_groups`) and `intercepts` (pool.features @ weights),
+    when the caller has them, spare computing them again. Both products are
+    taken over the whole pool, so that their rounding is the same whatever the
+    groups.
+    """
+    if intercepts is None:
+        intercepts = pool.features @ weights
+    slopes = pool.features @ direction
+    start_stats = np.zeros(pool.stats.shape[2], dtype=pool.stats.dtype)
     found_x, found_delta = [], []
-    active = rows[pool.mask.any(axis=1)]
-    intercepts, slopes, best_now = intercepts[active], slopes[active], best[active]
-    while len(active):
-        x, steepest = _next_breakpoints(intercepts, slopes, best_now)
-        moving = np.isfinite(x)
-        found_x.append(x[moving])
-        found_delta.append(pool.stats[active[moving], steepest[moving]] - pool.stats[active[moving], best_now[moving]])
-        if not moving.all():
-            active, intercepts, slopes = active[moving], intercepts[moving], slopes[moving]
-        best_now = steepest[moving]
+    for group in width_groups(pool.mask) if groups is None else groups:
+        group_intercepts = intercepts[group.rows, :group.width]
+        group_slopes = np.where(group.mask, slopes[group.rows, :group.width], -np.inf)  # padding is never steeper
+        best = _first_best(group_intercepts, group_slopes, group.mask)
+        start_stats += pool.stats[group.rows, best].sum(axis=0)
+        x, delta = _group_breakpoints(pool.stats, group.rows, group_intercepts, group_slopes, best)
+        found_x += x
+        found_delta += delta
     breakpoints = np.concatenate(found_x) if found_x else np.zeros(0)
     deltas = np.concatenate(found_delta) if found_delta else np.zeros((0, pool.stats.shape[2]), dtype=np.int64)
     return Envelope(start_stats, breakpoints, deltas)
+
+
+def _group_breakpoints(stats: np.ndarray, active: np.ndarray, intercepts: np.ndarray, slopes: np.ndarray,
+                       best: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Step the envelopes of some sentences (rows `active` of the pool) from gamma = -inf to +inf."""
+    found_x, found_delta = [], []
+    while len(active):
+        x, steepest = _next_breakpoints(intercepts, slopes, best)
+        moving = np.isfinite(x)
+        found_x.append(x[moving])
+        found_delta.append(stats[active[moving], steepest[moving]] - stats[active[moving], best[moving]])
+        if not moving.all():
+            active, intercepts, slopes = active[moving], intercepts[moving], slopes[moving]
+        best = steepest[moving]
+    return found_x, found_delta
 
 
 def _next_breakpoints(intercepts: np.ndarray, slopes: np.ndarray, best: np.ndarray):
@@ -132,10 +182,10 @@ def _interval_point(points: np.ndarray, index: int) -> float:
     return float((points[index - 1] + points[index]) / 2)
 
 
-def line_search(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray,
-                smooth: str = "exp") -> LineSearchResult:
-    """The step along direction that maximises corpus BLEU, and that BLEU."""
-    points, scores = interval_scores(upper_envelope(pool, weights, direction), smooth)
+def line_search(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray, smooth: str = "exp",
+                groups: list[WidthGroup] | None = None, intercepts: np.ndarray | None = None) -> LineSearchResult:
+    """The step along direction that maximises corpus BLEU, and that BLEU (`groups`, `intercepts`: as upper_envelope)."""
+    points, scores = interval_scores(upper_envelope(pool, weights, direction, groups, intercepts), smooth)
     best_score = scores.max()
     candidates = np.flatnonzero(scores >= best_score - IMPROVEMENT * 1e-3)
     gammas = [_interval_point(points, index) for index in candidates]
@@ -175,9 +225,10 @@ def climb(pool: PaddedPool, weights: np.ndarray, rng: np.random.Generator, setti
     """Coordinate ascent from weights until no direction (axes, then `rng`'s random ones) improves BLEU."""
     weights = l1_normalised(np.array(weights, dtype=np.float64))
     score = corpus_bleu_at(pool, weights, settings.smooth)
+    groups = width_groups(pool.mask)
     for _ in range(settings.max_sweeps):
         directions = sweep_directions(len(weights), settings.random_directions, rng)
-        step = best_step(pool, weights, score, directions, settings.smooth)
+        step = best_step(pool, weights, score, directions, settings.smooth, groups)
         if step is None:
             break
         direction, result = step
@@ -198,11 +249,13 @@ def sweep_directions(dims: int, random_directions: int, rng: np.random.Generator
     return axes + [l1_normalised(rng.uniform(-1.0, 1.0, dims)) for _ in range(random_directions)]
 
 
-def best_step(pool: PaddedPool, weights: np.ndarray, score: float, directions: list[np.ndarray], smooth: str):
+def best_step(pool: PaddedPool, weights: np.ndarray, score: float, directions: list[np.ndarray], smooth: str,
+              groups: list[WidthGroup] | None = None):
     """(direction, line search result) of the direction whose step raises BLEU most, or None."""
     best = None
+    intercepts = pool.features @ weights  # the same along every direction
     for direction in directions:
-        result = line_search(pool, weights, direction, smooth)
+        result = line_search(pool, weights, direction, smooth, groups, intercepts)
         if result.bleu > score + IMPROVEMENT and (best is None or result.bleu > best[1].bleu):
             best = (direction, result)
     return best
