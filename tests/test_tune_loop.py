@@ -67,6 +67,8 @@ def test_stops_after_max_iterations_and_truncates_to_nbest():
 def test_unknown_tuner_is_a_user_error():
     with pytest.raises(PseudogenError, match="unknown tuner 'simplex'"):
         get_tuner("simplex")
+    with pytest.raises(PseudogenError, match="seed must be 0 or more, not -1"):
+        get_tuner("mert", seed=-1)
     with pytest.raises(PseudogenError, match="no feature weights"):
         tune(lambda w: [], [("a",)], {})
 

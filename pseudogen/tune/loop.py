@@ -61,6 +61,8 @@ def get_tuner(name: str, seed: int = 0, workers=None, **options):
     """A tuner by name ('mert' or 'pro') with its options; `workers` go to a tuner that can use them."""
     if name not in TUNERS:
         raise PseudogenError(f"unknown tuner {name!r}; expected one of {', '.join(TUNERS)}")
+    if seed < 0:
+        raise PseudogenError(f"the tuner's seed must be 0 or more, not {seed}")
     if workers is not None and getattr(TUNERS[name], "uses_workers", False):
         options["workers"] = workers
     return TUNERS[name](seed=seed, **options)

@@ -45,12 +45,15 @@ training in Moses" (random restarts and directions).
 from __future__ import annotations
 
 import tempfile
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune.nbest import NbestPool, PaddedPool, load_padded, save_padded
+
+if TYPE_CHECKING:
+    from pseudogen.tune.parallel import ParallelMap
 
 IMPROVEMENT = 1e-9  # smaller BLEU gains are rounding, not progress
 UNBOUNDED_STEP = 1.0
@@ -184,7 +187,7 @@ def _interval_point(points: np.ndarray, index: int) -> float:
 
 def line_search(pool: PaddedPool, weights: np.ndarray, direction: np.ndarray, smooth: str = "exp",
                 groups: list[WidthGroup] | None = None, intercepts: np.ndarray | None = None) -> LineSearchResult:
-    """The step along direction that maximises corpus BLEU, and that BLEU (`groups`, `intercepts`: as upper_envelope)."""
+    """The step along direction that maximises corpus BLEU, and that BLEU (groups, intercepts: see upper_envelope)."""
     points, scores = interval_scores(upper_envelope(pool, weights, direction, groups, intercepts), smooth)
     best_score = scores.max()
     candidates = np.flatnonzero(scores >= best_score - IMPROVEMENT * 1e-3)
@@ -285,7 +288,7 @@ class MertTuner:
     uses_workers = True
 
     def __init__(self, restarts: int = 10, random_directions: int = 3, max_sweeps: int = 100,
-                 smooth: str = "exp", seed: int = 0, workers=None):
+                 smooth: str = "exp", seed: int = 0, workers: ParallelMap | None = None):
         self.restarts = restarts
         self.settings = ClimbSettings(random_directions, max_sweeps, smooth)
         self.seed = seed
@@ -311,7 +314,8 @@ class MertTuner:
             starts.append((weights if index == 0 else rng.uniform(-1.0, 1.0, len(weights)), rng))
         return starts
 
-    def _climb_in_workers(self, padded: PaddedPool, starts) -> list[Climb]:
+    def _climb_in_workers(self, padded: PaddedPool,
+                          starts: list[tuple[np.ndarray, np.random.Generator]]) -> list[Climb]:
         with tempfile.TemporaryDirectory(prefix="pseudogen-mert-") as directory:
             save_padded(padded, directory)
             tasks = [(directory, start, rng, self.settings) for start, rng in starts]
