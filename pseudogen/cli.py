@@ -186,7 +186,10 @@ def parse_command(source, language, raw, rules_file, pretty):
     is_flag=True,
     help="Where counts of counts give no discounts (tiny data), use 0.5 1 1.5 as lmplz does.",
 )
-def lm_command(source: str, output: Path, order: int, discount_method: str, discount_fallback: bool) -> None:
+@click.option("--rare", default=0, show_default=True, type=click.IntRange(0),
+              help="Words seen at most this many times become <unk>, an ordinary word of the model (0: keep all).")
+def lm_command(source: str, output: Path, order: int, discount_method: str, discount_fallback: bool,
+               rare: int) -> None:
     """Estimate a modified Kneser-Ney n-gram LM and write it as ARPA.
 
     SOURCE is a corpus (a directory or a name such as django; its train.anno is
@@ -195,7 +198,7 @@ def lm_command(source: str, output: Path, order: int, discount_method: str, disc
     from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
     from pseudogen.lm.sentences import read_sentences
 
-    estimator = KneserNeyEstimator(order, discount_method, LMPLZ_FALLBACK if discount_fallback else None)
+    estimator = KneserNeyEstimator(order, discount_method, LMPLZ_FALLBACK if discount_fallback else None, rare=rare)
     model = estimator.fit(read_sentences(source))
     model.write_arpa(output)
     click.echo(_lm_summary(model, output))

@@ -137,6 +137,9 @@ class LMConfig:
     """The n-gram language model (modified Kneser-Ney)."""
 
     lm_order: int = setting(5, "Order of the n-gram language model.", minimum=1, maximum=10)
+    lm_rare: int = setting(2, "Words seen at most this many times become <unk> for the language model, "
+                           "so that it learns where unseen words such as new identifiers go (0: off).",
+                           minimum=0)
 
 
 @dataclass(frozen=True)

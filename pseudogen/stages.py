@@ -181,6 +181,7 @@ def align_steps(config: TrainConfig) -> int:
 
 def run_align(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
     from pseudogen.align import SymmetricAligner
+    from pseudogen.align.corpus import glue_free_alignments
 
     bitext = read_bitext(parse_dir)
     bar.reset(total=align_steps(config))
@@ -195,7 +196,7 @@ def run_align(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
                                iterations=align.align_iterations, ibm1_iterations=align.ibm1_iterations,
                                identical_prior=align.identical_prior, progress=step, **model_options)
     aligner.fit(bitext)
-    alignments = aligner.align_all(bitext)
+    alignments = glue_free_alignments(aligner, bitext)
     bar.update()
     write_lines_atomic(out / "alignment.txt", [a.to_pharaoh() for a in alignments])
     aligner.lexicon().save(out / "lexicon.tsv")
@@ -246,7 +247,7 @@ def run_lm(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
 
     sentences = [line.split() for line in read_lines(parse_dir / "train.target")]
     bar.reset(total=1)
-    model = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK).fit(sentences)
+    model = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK, rare=config.lm.lm_rare).fit(sentences)
     model.write_arpa(out / "lm.arpa")
     bar.update()
     return {"sentences": len(sentences), "ngrams": model.ngram_counts(),

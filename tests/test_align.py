@@ -80,6 +80,23 @@ def write_corpus(directory, pairs, split="train"):
     return directory
 
 
+def test_joiners_are_left_unlinked(tmp_path):
+    pairs = [("x = self . state", "substitute self.state for x."), ("y = self . z", "substitute self.z for y."),
+             ("return self . state", "return self.state.")] * 4
+    corpus = write_corpus(tmp_path / "corpus", pairs)
+    align_corpus(corpus, tmp_path / "out", iterations=2, ibm1_iterations=2)
+    target = (tmp_path / "out" / "target.txt").read_text(encoding="utf-8").splitlines()
+    alignments = read_alignments(tmp_path / "out" / "alignment.txt")
+    assert target[0] == "substitute self @.@ state for x ."
+    assert all(words.split()[link.trg] != "@.@" for words, a in zip(target, alignments) for link in a)
+    assert (4, 3) in alignments[0]  # the leaf state (after = x Attribute self), the word state
+
+
+def test_alignment_without_words():
+    alignment = Alignment.from_pharaoh("0-0 1-1 1-2 2-3")
+    assert alignment.without_words(["a", "@.@", "b", "c"], {"@.@"}) == Alignment.from_pharaoh("0-0 1-2 2-3")
+
+
 def test_align_corpus_writes_the_four_files(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", CORPUS)
     summary = align_corpus(corpus, tmp_path / "out", iterations=3, ibm1_iterations=3)

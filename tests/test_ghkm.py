@@ -64,6 +64,16 @@ def test_python_like_minimal_rules(sexpr, words, links, expected):
     assert rule_texts(rules) == expected
 
 
+def test_an_unlinked_joiner_goes_into_the_attribute_rule():
+    # x = self.state -> "substitute self @.@ state for x": with the joiner unlinked
+    # (pseudogen.align.corpus.glue_free_alignments), the attribute access keeps its dot
+    tree = Tree.from_sexpr("(Assign (HEAD =) (Name x) (Attribute (HEAD Attribute) (Name self) (attr state)))")
+    words = "substitute self @.@ state for x .".split()
+    rules = AlignedTree(tree, words, Alignment.from_pharaoh("0-0 0-4 3-1 4-3 1-5")).minimal_rules()
+    assert ('Attribute ( HEAD ( "Attribute" ) x0:Name x1:attr )', 'x0 "@.@" x1') in rule_texts(rules)
+    assert ('Name ( "self" )', '"self"') in rule_texts(rules)
+
+
 def test_unaligned_words_at_the_edges_go_to_the_root():
     words = "oh il ne va pas !".split()
     links = Alignment.from_pharaoh("0-1 2-2 2-4 3-3")

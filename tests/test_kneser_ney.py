@@ -14,6 +14,7 @@ from pseudogen.lm.kneser_ney import (
     Discounts,
     KneserNeyEstimator,
     modified_discounts,
+    replace_rare_words,
     single_discount,
 )
 
@@ -133,12 +134,13 @@ def test_arpa_file_by_hand(tmp_path):
 # --- every distribution sums to one; kenlm agrees ---
 
 
-def contexts_of(model):
-    """Every history the model can condition on: the empty one and each n-gram below the top order."""
+def contexts_of(model, unk_is_word=False):
+    """Every history the model can condition on: the empty one and each n-gram below the top order
+    (`<unk>` alone only where it is a word of the model)."""
     yield ()
     for n in range(1, model.order):
         for words, _, _ in model.entries(n):
-            if words != ("<unk>",):
+            if words != ("<unk>",) or unk_is_word:
                 yield words
 
 
@@ -158,13 +160,26 @@ def kenlm_state(lm, context):
 @pytest.mark.parametrize("order", [1, 2, 3, 4, 5])
 def test_distributions_sum_to_one(order, slice_sentences, tmp_path):
     model = KneserNeyEstimator(order=order, discount_fallback=LMPLZ_FALLBACK).fit(slice_sentences)
+    assert_normalised(model, tmp_path)
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_distributions_with_rare_words_as_unk_sum_to_one(order, slice_sentences, tmp_path):
+    model = KneserNeyEstimator(order=order, discount_fallback=LMPLZ_FALLBACK, rare=1).fit(slice_sentences)
+    assert model.orders[0].adjusted_counts[0] > 0  # <unk> is a word with a count
+    assert_normalised(model, tmp_path, unk_is_word=True)
+
+
+def assert_normalised(model, tmp_path, unk_is_word=False):
+    """Every context's distribution over the vocabulary (without <s>) sums to 1, read back by
+    pseudogen's ARPA reader and by kenlm."""
     model.write_arpa(tmp_path / "m.arpa")
     arpa = read_arpa(tmp_path / "m.arpa")
     # kenlm's query structures need a bigram model at least, so unigrams are checked by the reader only.
-    lm = kenlm.Model(str(tmp_path / "m.arpa")) if order > 1 else None
+    lm = kenlm.Model(str(tmp_path / "m.arpa")) if model.order > 1 else None
     predicted = [w for w in model.vocab if w != "<s>"]
     out = kenlm.State()
-    for context in contexts_of(model):
+    for context in contexts_of(model, unk_is_word):
         by_reader = sum(10 ** arpa.log10_prob(w, context) for w in predicted)
         assert by_reader == pytest.approx(1.0, abs=1e-6), context
         if lm is None:
@@ -185,6 +200,49 @@ def test_kenlm_agrees_with_the_model(order, tmp_path):
         for word, (log_prob, _, _) in zip(sentence + ["</s>"], lm.full_scores(" ".join(sentence))):
             assert model.log10_prob(word, context) == pytest.approx(log_prob, abs=1e-4)
             context.append(word)
+
+
+def test_kenlm_scores_unseen_words_by_the_unk_ngrams(tmp_path):
+    sentences = [line.split() for line in CORPUS.read_text(encoding="utf-8").splitlines()[:400]]
+    model = KneserNeyEstimator(order=3, rare=1).fit(sentences[:300])
+    lm, _ = kenlm_model(model, tmp_path)
+    known = set(model.vocab)
+    unseen = 0
+    for sentence in sentences[300:400]:
+        context = ["<s>"]
+        for word, (log_prob, _, _) in zip(sentence + ["</s>"], lm.full_scores(" ".join(sentence))):
+            as_known = word if word in known else "<unk>"
+            unseen += as_known == "<unk>"
+            assert model.log10_prob(as_known, context) == pytest.approx(log_prob, abs=1e-4)
+            context.append(as_known)
+    assert unseen > 50
+    # after "the function" an unseen word (a new name) is likely; without rare words as <unk>,
+    # the model gives it only the uniform share
+    plain = KneserNeyEstimator(order=3).fit(sentences[:300])
+    assert model.log10_prob("<unk>", ["the", "function"]) > plain.log10_prob("<unk>", ["the", "function"]) + 2
+
+
+def test_rare_words_become_unk():
+    sentences = [["call", "f", "now"], ["call", "g"], ["f", "now"]]
+    assert replace_rare_words(sentences, 1) == [["call", "f", "now"], ["call", "<unk>"], ["f", "now"]]
+    assert replace_rare_words(sentences, 2) == [["<unk>"] * 3, ["<unk>"] * 2, ["<unk>"] * 2]
+    assert replace_rare_words(sentences, 0) == sentences
+
+
+def test_rare_words_make_unk_a_word_with_ngrams():
+    model = KneserNeyEstimator(order=2, discount_fallback=LMPLZ_FALLBACK, rare=1).fit(
+        [["call", "f"], ["call", "g"], ["call", "f"], ["call", "h", "<unk>"]])
+    bigrams = {tuple(model.vocab[i] for i in w) for w in model.orders[1].words.tolist()}
+    assert {("call", "<unk>"), ("<unk>", "<unk>"), ("<unk>", "</s>")} <= bigrams
+    assert model.skipped_symbols == 0  # an <unk> in the text is the word <unk>
+    assert "g" not in model.vocab and "h" not in model.vocab
+    unigram_counts = dict(zip(model.vocab, model.orders[0].adjusted_counts.tolist()))
+    assert unigram_counts["<unk>"] == 2  # left neighbours: call, <unk>
+
+
+def test_negative_rare_count_is_an_error():
+    with pytest.raises(PseudogenError, match="rare-word count"):
+        KneserNeyEstimator(order=2, rare=-1)
 
 
 def test_unigram_model_reads_back(slice_sentences, tmp_path):

@@ -22,6 +22,10 @@ def frontend():
 @pytest.mark.parametrize("line, tree", [
     ("x = a % 5", "(Assign (HEAD =) (Name x) (BinOp (Name a) (Mod %) (Num 5)))"),
     ("   if x % 5 == 0 :", "(If (HEAD if) (Compare (BinOp (Name x) (Mod %) (Num 5)) (Eq ==) (Num 0)))"),
+    # % formats a string unless a number follows it: (Format %) beside the remainder's (Mod %)
+    ("x = msg % args", "(Assign (HEAD =) (Name x) (BinOp (Name msg) (Format %) (Name args)))"),
+    ("x = '%d' % 5", "(Assign (HEAD =) (Name x) (BinOp (Str '%d') (Format %) (Num 5)))"),
+    ("x = 'a' 'b' % 5", "(Assign (HEAD =) (Name x) (BinOp (Str (Str 'a') (Str 'b')) (Format %) (Num 5)))"),
     ("elif a . b :", "(Elif (HEAD elif) (Attribute (HEAD Attribute) (Name a) (attr b)))"),
     ("else :", "(Else (HEAD else))"),
     ("else : return x", "(Else (HEAD else) (Return (HEAD return) (Name x)))"),
@@ -56,7 +60,7 @@ def frontend():
     ("case P ( x = 0 , y = b ) if b :",
      "(MatchCase (HEAD case) (MatchClass (HEAD MatchClass) (Name P) (identifier x) (MatchValue (HEAD MatchValue) (Num 0))"
      " (identifier y) (MatchAs b)) (Name b))"),
-    ("from django . conf import settings", "(ImportFrom (HEAD from) (module django.conf) (Alias settings))"),
+    ("from django . conf import settings", "(ImportFrom (HEAD from) (DottedName (HEAD DottedName) (identifier django) (identifier conf)) (Alias settings))"),
     ("from . import x as y", "(ImportFrom (HEAD from) (level .) (Alias (HEAD Alias) (name x) (asname y)))"),
     ("global a , b", "(Global (HEAD global) (identifier a) (identifier b))"),
     ("x = { 'a' : 1 , b : None }", "(Assign (HEAD =) (Name x) (Dict (HEAD Dict) (Str 'a') (Num 1) (Name b) (NameConstant None)))"),

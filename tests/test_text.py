@@ -1,11 +1,11 @@
 import builtins
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pseudogen.errors import PseudogenError
-from pseudogen.text import get_tokenizer, join_tokens, split_tokens
+from pseudogen.text import JOINER, get_tokenizer, join_tokens, split_tokens
 from pseudogen.text.en import EnglishTokenizer
 
 
@@ -17,8 +17,9 @@ def en():
 @pytest.mark.parametrize(
     "text, tokens",
     [
-        ("from django.conf import settings.", ["from", "django.conf", "import", "settings", "."]),
-        ("substitute it for self._cache.", ["substitute", "it", "for", "self._cache", "."]),
+        ("from django.conf import settings.", ["from", "django", "@.@", "conf", "import", "settings", "."]),
+        ("substitute it for self._cache.", ["substitute", "it", "for", "self", "@.@", "_cache", "."]),
+        ("call a.b.c_d, e.g. now", ["call", "a", "@.@", "b", "@.@", "c_d", ",", "e", "@.@", "g", ".", "now"]),
         ("call the function x.y() now,", ["call", "the", "function", "x.y()", "now", ","]),
         ("value under kwargs['LOCATION'] key:", ["value", "under", "kwargs['LOCATION']", "key", ":"]),
         ("define the __init__ method;", ["define", "the", "__init__", "method", ";"]),
@@ -55,8 +56,9 @@ def test_english_round_trip_of_code_words(words, end):
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_english_tokens_lose_only_whitespace(text):
+    assume(JOINER not in text)  # a joiner standing alone in the text reads as a dot (documented)
     tokens = EnglishTokenizer().tokenize(text)
-    assert "".join("".join(tokens).split()) == "".join(text.split())
+    assert "".join("".join("." if t == JOINER else t for t in tokens).split()) == "".join(text.split())
     assert all(token for token in tokens)
 
 
@@ -110,7 +112,7 @@ def test_cli_tokenize_and_back():
     text = "call f(x) with string 'a b', ok.\nfrom django.conf import settings.\n"
     tokens = runner.invoke(main, ["tokenize"], input=text)
     assert tokens.exit_code == 0
-    assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django.conf import settings .\n"
+    assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django @.@ conf import settings .\n"
     back = runner.invoke(main, ["tokenize", "--detokenize"], input=tokens.output)
     assert back.output == text
     bad = runner.invoke(main, ["tokenize", "--lang", "xx"], input=text)

@@ -7,7 +7,7 @@ pair's links as "0-0 1-2 3-1", sorted.
 """
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Collection, Iterable, NamedTuple, Sequence
 
 from pseudogen.errors import PseudogenError
 
@@ -35,6 +35,10 @@ class Alignment(frozenset):
                 raise PseudogenError(f"not a src-trg link: {item!r}", place)
             links.append((int(src), int(trg)))
         return cls(links)
+
+    def without_words(self, words: Sequence[str], unaligned: Collection[str]) -> Alignment:
+        """The links whose target word (in `words`) is not one of `unaligned`."""
+        return Alignment(link for link in self if words[link.trg] not in unaligned)
 
     def inverted(self) -> Alignment:
         """The same links seen from the other side (trg-src)."""

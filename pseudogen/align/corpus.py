@@ -92,6 +92,20 @@ class AlignSummary:
     out_dir: Path
 
 
+def glue_free_alignments(aligner, bitext: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[Alignment]:
+    """The fitted aligner's alignment of every pair, less the links of glue tokens.
+
+    A joiner (`self @.@ state`, `pseudogen.text.NEVER_ALIGNED`) is glue, not the
+    translation of one leaf: the models link it to a neighbour (`self`), and a
+    rule learned from that link carries the dot with the neighbour's word. Left
+    unlinked, it goes into the smallest rule that spans it, the attribute
+    access's (`Attribute(x0, x1) -> x0 @.@ x1`).
+    """
+    from pseudogen.text import NEVER_ALIGNED
+
+    return [a.without_words(words, NEVER_ALIGNED) for a, (_, words) in zip(aligner.align_all(bitext), bitext)]
+
+
 def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", language: str = "python", lang: str = "en",
                  model: str = "hmm",
                  symmetrization: str = "grow-diag-final-and", iterations: int = 5, ibm1_iterations: int = 5,
@@ -105,7 +119,7 @@ def align_corpus(corpus_dir: Path, out_dir: Path, split: str = "train", language
                                ibm1_iterations=ibm1_iterations, identical_prior=identical_prior, progress=progress,
                                **hmm_options)
     aligner.fit(bitext)
-    alignments = aligner.align_all(bitext)
+    alignments = glue_free_alignments(aligner, bitext)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

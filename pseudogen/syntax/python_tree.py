@@ -14,7 +14,10 @@ Shape of the raw tree (the input of `rules/python.rules`)::
   `value`); a list field holds its elements, an empty or None field is a node
   with no children. Identifier fields (`id`, `attr`, `name`, `arg`, `module`,
   `asname`) hold the identifier as a leaf; lists of identifiers (`global a, b`)
-  hold `(identifier a)` nodes.
+  hold `(identifier a)` nodes. A dotted module name holds its parts:
+  `import os.path` gives `(name (DottedName (identifier os) (identifier path)))`,
+  so that `os` and `path` are leaves of their own, as in `os . path` used in an
+  expression.
 - Literals (`Constant`, `JoinedStr` for f-strings, `MatchSingleton`) hold their
   tokens as written: `(value (token 'abc'))`, two tokens for `'a' 'b'`.
 - Operators become `(Class surface)` nodes: `(Mod %)`, `(NotIn not in)`,
@@ -143,6 +146,8 @@ class RawTreeBuilder:
         if field == "is_async":
             return [(None, field, "async")] if value else []
         if isinstance(value, str):
+            if "." in value:  # a dotted module name: import a.b, from a.b import c
+                return [(None, field, Tree("DottedName", [Tree("identifier", [part]) for part in value.split(".")]))]
             return [(None, field, value)]
         if isinstance(value, ast.expr_context):
             return [(None, field, Tree(type(value).__name__))]

@@ -44,6 +44,13 @@ class SpaceTokenizer:
         return " ".join(tokens)
 
 
+#: The dot inside a dotted name as a token of its own (`self @.@ state`, see `pseudogen.text.en`;
+#: Moses writes a split hyphen "@-@").
+JOINER = "@.@"
+#: Tokens that are glue rather than words: the aligner leaves them unlinked, so that rule
+#: extraction puts each into the smallest rule that spans it.
+NEVER_ALIGNED = frozenset({JOINER})
+
 TOKEN_SPACE = "\u2581"
 
 

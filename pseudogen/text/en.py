@@ -18,9 +18,19 @@ cannot put them back, so this tokenizer works from whitespace instead:
    loses its parentheses. What remains is one token: a word, identifier,
    dotted name, number (`3.14`) or literal. A chunk of punctuation alone
    (`...`, `-`, `--`) is one token.
+3. A dotted name is cut at its dots, each dot becoming the joiner token `@.@`:
+   `self._cache.get` is `self @.@ _cache @.@ get`. The code side has
+   `self`, `_cache` and `get` as leaves of their own (an attribute access is a
+   tree), so each part aligns to its leaf and a rule such as
+   `Attribute(x0, x1) -> x0 @.@ x1` carries over to names never seen together;
+   kept whole, `self.state` could only be copied from a rule that had seen
+   exactly `self.state`. Numbers (`3.14`) and names followed by brackets
+   (`x.y()`) stay whole.
 
 Detokenization joins tokens with single spaces, except before a closing token
-(`.`, `,`, `)`, ...) and after an opening bracket, which is the inverse of step 2.
+(`.`, `,`, `)`, ...) and after an opening bracket, which is the inverse of step 2,
+and it writes `@.@` as a dot glued to both neighbours, the inverse of step 3 (so
+a text that has `@.@` standing alone comes back with a dot there instead).
 So detokenize(tokenize(s)) == s for every sentence whose spacing is that of
 ordinary written English, up to runs of whitespace, which become one space.
 `tools/bench_tokenize.py` measures the exact round-trip rate on the Django
@@ -29,6 +39,8 @@ annotations.
 from __future__ import annotations
 
 import re
+
+from pseudogen.text import JOINER
 
 
 def quoted_literal_pattern(word_chars: str = r"\w") -> str:
@@ -48,6 +60,7 @@ QUOTED_LITERAL = quoted_literal_pattern()
 CHUNK = re.compile(rf"(?:{QUOTED_LITERAL}|\S)+")
 _LITERAL = re.compile(QUOTED_LITERAL)
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _TRAILING = frozenset(".,;:!?")
 _OPENING = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = {")": "(", "]": "[", "}": "{"}
@@ -62,18 +75,34 @@ class EnglishTokenizer:
     def tokenize(self, text: str) -> list[str]:
         tokens: list[str] = []
         for chunk in CHUNK.finditer(text):
-            tokens.extend(split_chunk(chunk.group()))
+            for token in split_chunk(chunk.group()):
+                tokens.extend(split_dotted_name(token))
         return tokens
 
     def detokenize(self, tokens: list[str]) -> str:
         pieces: list[str] = []
         glue_next = True
         for token in tokens:
+            if token == JOINER:
+                pieces.append(".")
+                glue_next = True
+                continue
             if not glue_next and not _is_closing(token):
                 pieces.append(" ")
             pieces.append(token)
             glue_next = token in _OPENING
         return "".join(pieces)
+
+
+def split_dotted_name(token: str) -> list[str]:
+    """`self.state` -> `self @.@ state`; any other token stays whole."""
+    if not _DOTTED_NAME.fullmatch(token):
+        return [token]
+    parts = token.split(".")
+    split = [parts[0]]
+    for part in parts[1:]:
+        split += [JOINER, part]
+    return split
 
 
 def _is_closing(token: str) -> bool:
