@@ -86,11 +86,13 @@ def test_interval_scores_accumulate_statistics():
     assert scores.tolist() == pytest.approx(expected.tolist())
 
 
-def test_mert_recovers_a_vector_that_ranks_the_oracle_first():
+@pytest.mark.parametrize("processes", [1, 2])
+def test_mert_recovers_a_vector_that_ranks_the_oracle_first(processes):
     pool, true_weights = synthetic_oracle_pool()
     start = -true_weights
     assert oracle_first_share(pool, start) < 0.2
-    weights = mert.MertTuner(restarts=3, seed=1).optimise(pool, start)
+    with ParallelMap(None, processes) as workers:
+        weights = mert.MertTuner(restarts=3, seed=1, workers=workers).optimise(pool, start)
     assert oracle_first_share(pool, weights) == 1.0
     assert np.abs(weights).sum() == pytest.approx(1.0)
     assert mert.corpus_bleu_at(pool.padded(), weights) == pytest.approx(100.0)
