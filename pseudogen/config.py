@@ -167,7 +167,8 @@ class TuneConfig:
 class RunConfig:
     """How the work is run; it changes no result, so it is in no stage's signature."""
 
-    processes: int = setting(2, "Worker processes for parsing, extraction and decoding.", minimum=1, maximum=64)
+    processes: int = setting(2, "Worker processes for parsing, extraction, decoding and MERT's restarts.",
+                             minimum=1, maximum=64)
 
 
 _STAGE_CLASSES = {"parse": ParseConfig, "align": AlignConfig, "extract": ExtractConfig, "lm": LMConfig,

@@ -36,3 +36,12 @@ def test_tune_lines_finds_the_good_outputs():
 def test_tune_lines_checks_lengths():
     with pytest.raises(PseudogenError, match="2 code lines but 1 references"):
         tune_lines(open_toy_decoder, ["x = 1", "y = 2"], [["a"]], {"lm": 1.0}, processes=1)
+
+
+def test_tune_lines_gives_the_same_weights_over_two_processes():
+    lines = list(CANDIDATES)
+    references = [c[0][0].split() if c else ["nothing"] for c in CANDIDATES.values()]
+    tuned = [tune_lines(open_toy_decoder, lines, references, {"lm": 0.1, "tm": 1.0}, processes=processes,
+                        nbest=2, restarts=3, seed=5) for processes in (1, 2)]
+    assert tuned[0].weights == tuned[1].weights
+    assert [r.weights for r in tuned[0].history] == [r.weights for r in tuned[1].history]

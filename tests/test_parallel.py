@@ -33,3 +33,9 @@ def test_a_worker_that_cannot_open_raises_in_the_caller():
     with ParallelMap(open_broken, processes=2) as pool:
         with pytest.raises(ValueError, match="not a number"):
             pool.map([1, 2, 3])
+
+
+def test_starmap_runs_tasks_in_the_workers_in_task_order():
+    with ParallelMap(None, processes=2) as pool:
+        assert pool.starmap(operator.sub, [(10, i) for i in range(7)]) == [10 - i for i in range(7)]
+    assert ParallelMap(None, processes=1).starmap(operator.sub, [(3, 1)]) == [2]

@@ -67,6 +67,8 @@ def test_stops_after_max_iterations_and_truncates_to_nbest():
 def test_unknown_tuner_is_a_user_error():
     with pytest.raises(PseudogenError, match="unknown tuner 'simplex'"):
         get_tuner("simplex")
+    with pytest.raises(PseudogenError, match="seed must be 0 or more, not -1"):
+        get_tuner("mert", seed=-1)
     with pytest.raises(PseudogenError, match="no feature weights"):
         tune(lambda w: [], [("a",)], {})
 
@@ -84,3 +86,16 @@ def test_pool_dedupes_and_leaves_out_non_finite_features(caplog):
     assert pool.size == 2
     with pytest.raises(PseudogenError, match="2 n-best lists for 1 tuning sentences"):
         pool.add([[], []])
+
+
+def test_mert_in_worker_processes_tunes_as_in_one():
+    from pseudogen.tune.parallel import ParallelMap
+
+    synthetic = oracle_set(sentences=20, hypotheses=30, dims=3, seed=6, noise=1.0)
+    options = dict(max_iterations=3, nbest=6, seed=4, restarts=3)
+    alone = tune(SyntheticDecoder(synthetic, n=6), synthetic.references, start_weights(synthetic), **options)
+    with ParallelMap(None, processes=2) as workers:
+        shared = tune(SyntheticDecoder(synthetic, n=6), synthetic.references, start_weights(synthetic),
+                      workers=workers, **options)
+    assert [r.weights for r in shared.history] == [r.weights for r in alone.history]
+    assert shared.weights == alone.weights

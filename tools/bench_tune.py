@@ -7,9 +7,11 @@ runs with a decoder that returns each sentence's top-n candidates under the
 current weights. Prints, per iteration, the time of the tuner's optimisation
 and of the whole iteration, the BLEU of the 1-best, and at the end the peak
 memory (ru_maxrss) and CPU time (wall time is noisy on a shared machine).
+With --processes N > 1, MERT climbs from its start points in N worker
+processes (the CPU time printed is then this process's only).
 
     python tools/bench_tune.py [--tuner mert|pro] [--sentences 1000] [--nbest 100]
-                               [--features 9] [--iterations 3] [--restarts 10]
+                               [--features 9] [--iterations 3] [--restarts 10] [--processes 1]
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pseudogen.tune import loop  # noqa: E402
+from pseudogen.tune.parallel import ParallelMap  # noqa: E402
 from pseudogen.tune.synthetic import SyntheticDecoder, oracle_set  # noqa: E402
 
 
@@ -51,14 +54,19 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--restarts", type=int, default=10)
     parser.add_argument("--noise", type=float, default=1.0)
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
+    with ParallelMap(None, args.processes) as workers:
+        run(args, workers)
 
+
+def run(args: argparse.Namespace, workers: ParallelMap) -> None:
     started = time.perf_counter()
     synthetic = oracle_set(args.sentences, args.candidates, args.features, seed=0, noise=args.noise)
     print(f"built {args.sentences} x {args.candidates} candidates x {args.features} features "
           f"in {time.perf_counter() - started:.1f}s", flush=True)
     options = {"restarts": args.restarts} if args.tuner == "mert" else {}
-    timed = TimedTuner(loop.get_tuner(args.tuner, seed=0, **options))
+    timed = TimedTuner(loop.get_tuner(args.tuner, seed=0, workers=workers, **options))
     loop.TUNERS["timed"] = lambda seed: timed
     start = {name: 1.0 for name in synthetic.feature_names}
     began_cpu = time.process_time()
@@ -70,7 +78,8 @@ def main() -> None:
     cpu = time.process_time() - began_cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     per_optimisation = sum(timed.seconds) / max(1, len(timed.seconds))
-    print(f"tuner {args.tuner}: {len(timed.seconds)} optimisations, {per_optimisation:.1f}s wall each on average "
+    print(f"tuner {args.tuner}, {args.processes} processes: {len(timed.seconds)} optimisations, "
+          f"{per_optimisation:.1f}s wall each on average "
           f"({', '.join(f'{s:.1f}' for s in timed.seconds)}s wall; "
           f"{', '.join(f'{s:.1f}' for s in timed.cpu_seconds)}s CPU)")
     print(f"BLEU {result.history[0].bleu:.2f} -> {result.bleu:.2f} in {len(result.history)} iterations "

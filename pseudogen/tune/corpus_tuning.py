@@ -4,8 +4,9 @@
 model's translator as the decoder, and writes the weights into its
 model.toml. `tune_lines` joins the pieces: a `ParallelMap` whose workers each open a
 decoder once (`open_decoder()` -> `decode(line, weights, n)` returning the
-line's n-best hypotheses), the tuning loop of `tune.loop`, and the references
-cut by the corpus tokenizer. A statement the decoder cannot handle gives an
+line's n-best hypotheses), the tuning loop of `tune.loop` (whose MERT climbs
+run in the same workers between the decodings), and the references cut by the
+corpus tokenizer. A statement the decoder cannot handle gives an
 empty n-best list: it scores as an empty output and the others are tuned as
 usual.
 """
@@ -35,7 +36,7 @@ def tune_lines(open_decoder: Callable[[], Decode], code_lines: Sequence[str],
         def decode_nbest(weights: dict[str, float]) -> list[list[Hypothesis]]:
             return workers.map(list(code_lines), weights, nbest)
 
-        return tune(decode_nbest, references, initial_weights, nbest=nbest, **tune_options)
+        return tune(decode_nbest, references, initial_weights, nbest=nbest, workers=workers, **tune_options)
 
 
 def open_model_decoder(model_dir: str) -> Decode:

@@ -16,7 +16,8 @@ computed on the decoder's words against the tokenised references (the corpus
 tokenisation), the measure that the tuner optimises; only features named in
 the initial weights are tuned, any other feature a hypothesis carries is
 ignored. Decoding is the caller's: `decode_nbest(weights)` may decode in
-parallel (`tune.parallel`).
+parallel (`tune.parallel`), and the same worker processes can run MERT's
+climbs between the decodings (`workers`).
 """
 from __future__ import annotations
 
@@ -56,10 +57,14 @@ class TuningResult:
     stopped_because: str = ""
 
 
-def get_tuner(name: str, seed: int = 0, **options):
-    """A tuner by name ('mert' or 'pro') with its options."""
+def get_tuner(name: str, seed: int = 0, workers=None, **options):
+    """A tuner by name ('mert' or 'pro') with its options; `workers` go to a tuner that can use them."""
     if name not in TUNERS:
         raise PseudogenError(f"unknown tuner {name!r}; expected one of {', '.join(TUNERS)}")
+    if seed < 0:
+        raise PseudogenError(f"the tuner's seed must be 0 or more, not {seed}")
+    if workers is not None and getattr(TUNERS[name], "uses_workers", False):
+        options["workers"] = workers
     return TUNERS[name](seed=seed, **options)
 
 
@@ -78,12 +83,16 @@ def _format_eta(seconds: float) -> str:
 def tune(decode_nbest: Callable[[dict[str, float]], list[list[Hypothesis]]],
          references: Sequence[Sequence[str]], initial_weights: Mapping[str, float], tuner: str = "mert",
          max_iterations: int = 20, nbest: int = 100, seed: int = 0,
-         on_iteration: Callable[[IterationRecord], None] | None = None, **tuner_options) -> TuningResult:
-    """Tune feature weights for BLEU on a tuning set; see the module docstring."""
+         on_iteration: Callable[[IterationRecord], None] | None = None, workers=None,
+         **tuner_options) -> TuningResult:
+    """Tune feature weights for BLEU on a tuning set; see the module docstring.
+
+    `workers` (a `tune.parallel.ParallelMap`) lend their processes to a tuner that can share out its work (MERT).
+    """
     if not initial_weights:
         raise PseudogenError("no feature weights to tune")
     names = list(initial_weights)
-    optimiser = get_tuner(tuner, seed, **tuner_options)
+    optimiser = get_tuner(tuner, seed, workers, **tuner_options)
     pool = NbestPool(references, names)
     weights = np.array([float(initial_weights[name]) for name in names])
     result = TuningResult(dict(initial_weights), -1.0)

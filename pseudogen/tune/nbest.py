@@ -13,10 +13,15 @@ For the tuners, each hypothesis is reduced once to its feature vector (in
 sentence's reference (`evaluate.bleu`); `padded()` gives them as dense arrays
 (sentences x hypotheses x ...), with a mask for the rows that exist, so that
 line searches and pair sampling are numpy operations over the whole set.
+`save_padded` writes them as .npy files that worker processes map read-only
+(`load_padded`), so that MERT's start points, climbed in several processes,
+share one copy of the pool through the page cache instead of each receiving
+a pickled one.
 """
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -117,3 +122,14 @@ class NbestPool:
                 stats[index, :len(rows)] = stat_rows
                 mask[index, :len(rows)] = True
         return PaddedPool(features, stats, mask)
+
+
+def save_padded(pool: PaddedPool, directory: str | Path) -> None:
+    """Write the padded pool's arrays into `directory` as .npy files."""
+    for name, array in pool._asdict().items():
+        np.save(Path(directory) / f"{name}.npy", array)
+
+
+def load_padded(directory: str | Path) -> PaddedPool:
+    """A pool written by `save_padded`, its arrays mapped read-only from the files."""
+    return PaddedPool(*(np.load(Path(directory) / f"{name}.npy", mmap_mode="r") for name in PaddedPool._fields))

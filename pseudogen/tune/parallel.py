@@ -17,6 +17,15 @@ processes (2 by default, the cores of a small machine). Design points:
   the order of the items.
 - A worker that fails to open (a model file that cannot be read) does not hang
   the pool: its exception is raised in the caller by `map`.
+- The same workers run other work between the maps: `starmap(function,
+  tasks)` runs a module-level function on each task, one task at a time, so
+  that a long task does not hold up the short ones queued behind it. The
+  tuner's optimisation runs there (MERT's start points) while the decoders
+  wait for the next iteration, with no second pool to start.
+
+`close` (or leaving the ``with`` block) ends the workers at once: a decoder
+worker's normal exit spends seconds in the interpreter's final garbage
+collection of the model it loaded.
 
 With ``processes=1`` everything runs in the calling process, which is what
 tests and debugging want.
@@ -49,9 +58,12 @@ def _run_chunk(task: tuple[Sequence[Any], tuple]) -> list[Any]:
 
 
 class ParallelMap:
-    """`map(items, *extra)` -> [function(item, *extra) ...] over a pool that opens `function` once per worker."""
+    """`map(items, *extra)` -> [function(item, *extra) ...] over a pool that opens `function` once per worker.
 
-    def __init__(self, open_worker: Callable[[], Callable[..., Any]], processes: int = 2,
+    `open_worker` may be None for a pool that only runs `starmap`.
+    """
+
+    def __init__(self, open_worker: Callable[[], Callable[..., Any]] | None, processes: int = 2,
                  chunk_size: int | None = None):
         self.open_worker = open_worker
         self.processes = max(1, processes)
@@ -76,15 +88,27 @@ class ParallelMap:
         results = self._get_pool().map(_run_chunk, chunks)
         return [result for chunk in results for result in chunk]
 
+    def starmap(self, function: Callable[..., Any], tasks: Sequence[tuple]) -> list[Any]:
+        """[function(*task) for task in tasks], run in the workers one task at a time; `function` must be picklable."""
+        if self.processes == 1:
+            return [function(*task) for task in tasks]
+        return self._get_pool().starmap(function, tasks, chunksize=1)
+
     def _get_pool(self):
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(self.processes, initializer=_open_in_worker, initargs=(self.open_worker,))
+            if self.open_worker is None:
+                self._pool = context.Pool(self.processes)
+            else:
+                self._pool = context.Pool(self.processes, initializer=_open_in_worker, initargs=(self.open_worker,))
         return self._pool
 
     def close(self) -> None:
         """Stop the worker processes."""
+        # Every map has returned, so the workers have nothing left to do; ending them
+        # (SIGTERM) spares their interpreters' exit, which spends seconds collecting
+        # a loaded model's objects.
         if self._pool is not None:
-            self._pool.close()
+            self._pool.terminate()
             self._pool.join()
             self._pool = None

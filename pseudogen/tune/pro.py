@@ -49,6 +49,7 @@ class ProTuner:
     """Hopkins & May's PRO with a logistic-regression ranker."""
 
     name = "pro"
+    uses_workers = False  # its optimisation is one fit, nothing to share out
 
     def __init__(self, samples: int = 5000, keep: int = 50, min_difference: float = 0.05,
                  interpolation: float = 0.1, l2: float = 1e-3, seed: int = 0):
