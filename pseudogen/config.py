@@ -154,7 +154,8 @@ class TuneConfig:
     """Weight tuning on the tuning set (dev, a slice of it, or lines held out from train)."""
 
     tuner: str = setting("mert", "Weight tuner; none keeps the default weights.", choices=("mert", "pro", "none"))
-    tune_iterations: int = setting(5, "At most this many decode-and-optimise rounds.", minimum=1)
+    tune_iterations: int = setting(20, "At most this many decode-and-optimise rounds (fewer when a round "
+                                   "finds no new hypotheses).", minimum=1)
     nbest: int = setting(100, "Size of the n-best list per tuning sentence.", minimum=1)
     tune_lines: str | None = setting(None, "Tune on these lines of dev only (FIRST-LAST, one-based); "
                                      "the rest of dev is scored.", kind=str,
