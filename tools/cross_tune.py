@@ -2,7 +2,7 @@
 
 Usage:
     python tools/cross_tune.py [CORPORA_DIR] [--corpus django] [--set OPTION=VALUE ...]
-                               [--seeds 0 1 2] [--work-dir DIR] [--processes N]
+                               [--seeds 0 1 2] [--halves 1-500 501-1000] [--work-dir DIR] [--processes N]
 
 The issue's rule for development decisions is "tune on the first half of dev,
 measure on the second". With MERT on 500 sentences the second-half figure
@@ -13,6 +13,8 @@ do with the change, so this script gives four figures per setting:
   deterministic, what the model itself does);
 - tuned on dev lines 1-500 (MERT, one run per `--seeds` value), scored on 501-1000;
 - tuned on dev lines 501-1000, scored on 1-500 (the cross-check).
+
+(`--halves` names other line ranges, for a corpus whose dev is not Django's.)
 
 Decisions are taken on the first-half figures (untuned, and tuned on the second
 half); the tuned-on-the-first-half figure is the held-out measure. Every model
@@ -42,7 +44,7 @@ from ablation import find_corpus, parse_settings, score_tuning_half, seed_stages
 from pseudogen.config import TrainConfig  # noqa: E402
 from pseudogen.errors import PseudogenError  # noqa: E402
 
-FIRST, SECOND = "1-500", "501-1000"
+HALVES = ("1-500", "501-1000")  # Django dev: lines 16001-16500 and 16501-17000
 
 
 def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed_from: Path | None) -> dict:
@@ -59,10 +61,12 @@ def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed
             "tune_seconds": report.stage("tune").seconds}
 
 
-def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[int]) -> list[str]:
+def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[int],
+               halves: tuple[str, str] = HALVES) -> list[str]:
     """The report's lines: untuned, tuned on the first half per seed, tuned on the second half."""
+    first, second = halves
     untuned_dir = work_dir / "untuned"
-    untuned = train_and_score(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=FIRST), None)
+    untuned = train_and_score(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=first), None)
     print(f"rules {untuned['rules']:,}", flush=True)
     lines = [f"rules {untuned['rules']:,}",
              f"untuned: 1st half {untuned['tuning_half']:.2f}  2nd half {untuned['other_half']:.2f}"]
@@ -70,13 +74,13 @@ def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[
     held_out = []
     for seed in seeds:
         tuned = train_and_score(corpus_dir, work_dir / f"tuned-first-seed{seed}",
-                                base.with_options(tuner="mert", tune_lines=FIRST, seed=seed), untuned_dir)
+                                base.with_options(tuner="mert", tune_lines=first, seed=seed), untuned_dir)
         held_out.append(tuned["other_half"])
         lines.append(f"tuned on 1st half (seed {seed}, tune {tuned['tune_seconds']:.0f} s): "
                      f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}")
         print(lines[-1], flush=True)
     reverse = train_and_score(corpus_dir, work_dir / "tuned-second",
-                              base.with_options(tuner="mert", tune_lines=SECOND, seed=seeds[0]), untuned_dir)
+                              base.with_options(tuner="mert", tune_lines=second, seed=seeds[0]), untuned_dir)
     lines.append(f"tuned on 2nd half (seed {seeds[0]}, tune {reverse['tune_seconds']:.0f} s): "
                  f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}")
     print(lines[-1], flush=True)
@@ -94,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="OPTION=VALUE",
                         help="a `pseudogen train` setting (e.g. lm-rare=3)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="MERT seeds for the first-half tuning")
+    parser.add_argument("--halves", nargs=2, default=list(HALVES), metavar=("FIRST", "SECOND"),
+                        help="the two halves of dev as line ranges (default: 1-500 501-1000)")
     parser.add_argument("--work-dir", help="where the models go (default: a temporary directory)")
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args(argv)
@@ -103,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="cross-tune-") as scratch:
             work_dir = Path(args.work_dir or scratch)
             print(f"corpus {corpus_dir}; settings: {' '.join(args.settings) or 'defaults'}", flush=True)
-            for line in cross_tune(corpus_dir, work_dir, base, args.seeds)[-1:]:
+            for line in cross_tune(corpus_dir, work_dir, base, args.seeds, tuple(args.halves))[-1:]:
                 print(line)
     except PseudogenError as err:
         print(f"error: {err}", file=sys.stderr)
