@@ -247,7 +247,8 @@ def run_lm(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
 
     sentences = [line.split() for line in read_lines(parse_dir / "train.target")]
     bar.reset(total=1)
-    model = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK, rare=config.lm.lm_rare).fit(sentences)
+    estimator = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK, rare=config.lm.lm_rare)
+    model = estimator.fit(sentences)
     model.write_arpa(out / "lm.arpa")
     bar.update()
     return {"sentences": len(sentences), "ngrams": model.ngram_counts(),
