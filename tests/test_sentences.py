@@ -52,3 +52,16 @@ def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path):
     assert result.output.startswith("error: 1-gram discount for adjusted count 2 is -0.25, outside [0, 2]")
     assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_lm_command_with_rare_words_as_unk(corpus_dir, tmp_path):
+    out = tmp_path / "lm.arpa"
+    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "2", "--discount-fallback",
+                                       "--rare", "1"])
+    assert result.exit_code == 0, result.output
+    assert "dropped" not in result.output  # <unk> is a word here, not a symbol to drop
+    bigrams = [line.split("\t")[1] for line in out.read_text(encoding="utf-8").split("\\2-grams:")[1].splitlines()
+               if "\t" in line]
+    assert any("<unk>" in bigram.split() for bigram in bigrams)
+    bad = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--rare", "-1"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
