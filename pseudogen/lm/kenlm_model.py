@@ -134,21 +134,16 @@ class LanguageModel:
         estimate = 0.0
         for part in rhs:
             if part.__class__ is str:
-                out = new_state()
-                score = base_score(state, part if " " not in part else lm_word(part), out)
-                state = out
-                delta += score
-                if len(left) < n_left:
-                    left.append(part)
-                    estimate += score
-                continue
-            child = children[part]
-            if not left:  # nothing before it: its own estimate stands unchanged
-                left.extend(child.left)
-                estimate = child.estimate
-                state = child.right
-                continue
-            for word in child.left:
+                child, words = None, (part,)
+            else:
+                child = children[part]
+                if not left:  # nothing before it: its own estimate stands unchanged
+                    left.extend(child.left)
+                    estimate = child.estimate
+                    state = child.right
+                    continue
+                words = child.left  # rescored now that their context is known
+            for word in words:
                 out = new_state()
                 score = base_score(state, word if " " not in word else lm_word(word), out)
                 state = out
@@ -156,9 +151,10 @@ class LanguageModel:
                 if len(left) < n_left:
                     left.append(word)
                     estimate += score
-            delta -= child.estimate
-            if child.is_long:
-                state = child.right
+            if child is not None:
+                delta -= child.estimate
+                if child.is_long:
+                    state = child.right
         return Fragment(tuple(left), state, estimate, len(left) >= n_left), delta
 
     def finish(self, fragment: Fragment) -> float:

@@ -74,13 +74,18 @@ class NeuralConfig:
     @classmethod
     def load(cls, path: Path) -> NeuralConfig:
         path = Path(path)
-        try:
-            values = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise PseudogenError(f"cannot read the config ({err})", str(path)) from None
+        values = read_json(path, "config")
         if not isinstance(values, dict):
             raise PseudogenError("a config file must hold a JSON object", str(path))
         return cls.from_dict(values, str(path))
+
+
+def read_json(path: Path, what: str):
+    """The JSON value in a file; a missing or malformed file is a PseudogenError naming `what` it was."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise PseudogenError(f"cannot read the {what} ({err})", str(path)) from None
 
 
 def merged_config(config_file: Path | None, overrides: dict) -> NeuralConfig:

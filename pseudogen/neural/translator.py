@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from pseudogen.errors import PseudogenError
-from pseudogen.neural.config import NeuralConfig
+from pseudogen.neural.config import NeuralConfig, read_json
 from pseudogen.neural.data import Example, batch_indices, make_batch
 from pseudogen.neural.models import get_model
 from pseudogen.neural.search import Hypothesis, beam_search, greedy_search
@@ -110,7 +110,8 @@ def _load_history(path: Path):
     if not path.is_file():
         return None
     from pseudogen.neural.train import History
+    values = read_json(path, "training history")
     try:
-        return History.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return History.from_dict(values)
     except (ValueError, TypeError) as err:
         raise PseudogenError(f"cannot read the training history ({err})", str(path)) from None

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pseudogen.errors import PseudogenError
+from pseudogen.neural.config import read_json
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
@@ -88,10 +89,7 @@ class Vocab:
     @classmethod
     def load(cls, path: Path) -> Vocab:
         path = Path(path)
-        try:
-            tokens = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise PseudogenError(f"cannot read the vocabulary ({err})", str(path)) from None
+        tokens = read_json(path, "vocabulary")
         if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
             raise PseudogenError("a vocabulary file must hold a JSON list of strings", str(path))
         return cls(tokens)
