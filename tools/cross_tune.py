@@ -62,33 +62,33 @@ def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed
 
 
 def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[int],
-               halves: tuple[str, str] = HALVES) -> list[str]:
-    """The report's lines: untuned, tuned on the first half per seed, tuned on the second half."""
+               halves: tuple[str, str] = HALVES) -> None:
+    """Print, as each model is done: untuned, tuned on the first half per seed, tuned on the
+    second half, then the held-out means."""
     first, second = halves
     untuned_dir = work_dir / "untuned"
     untuned = train_and_score(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=first), None)
-    print(f"rules {untuned['rules']:,}", flush=True)
-    lines = [f"rules {untuned['rules']:,}",
-             f"untuned: 1st half {untuned['tuning_half']:.2f}  2nd half {untuned['other_half']:.2f}"]
-    print(lines[-1], flush=True)
+    say(f"rules {untuned['rules']:,}")
+    say(f"untuned: 1st half {untuned['tuning_half']:.2f}  2nd half {untuned['other_half']:.2f}")
     held_out = []
     for seed in seeds:
         tuned = train_and_score(corpus_dir, work_dir / f"tuned-first-seed{seed}",
                                 base.with_options(tuner="mert", tune_lines=first, seed=seed), untuned_dir)
         held_out.append(tuned["other_half"])
-        lines.append(f"tuned on 1st half (seed {seed}, tune {tuned['tune_seconds']:.0f} s): "
-                     f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}")
-        print(lines[-1], flush=True)
+        say(f"tuned on 1st half (seed {seed}, tune {tuned['tune_seconds']:.0f} s): "
+            f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}")
     reverse = train_and_score(corpus_dir, work_dir / "tuned-second",
                               base.with_options(tuner="mert", tune_lines=second, seed=seeds[0]), untuned_dir)
-    lines.append(f"tuned on 2nd half (seed {seeds[0]}, tune {reverse['tune_seconds']:.0f} s): "
-                 f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}")
-    print(lines[-1], flush=True)
+    say(f"tuned on 2nd half (seed {seeds[0]}, tune {reverse['tune_seconds']:.0f} s): "
+        f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}")
     mean_held_out = sum(held_out) / len(held_out)
-    lines.append(f"held out, mean: 2nd half (tuned on 1st) {mean_held_out:.2f}  "
-                 f"1st half (tuned on 2nd) {reverse['other_half']:.2f}  "
-                 f"both {(mean_held_out + reverse['other_half']) / 2:.2f}")
-    return lines
+    say(f"held out, mean: 2nd half (tuned on 1st) {mean_held_out:.2f}  "
+        f"1st half (tuned on 2nd) {reverse['other_half']:.2f}  "
+        f"both {(mean_held_out + reverse['other_half']) / 2:.2f}")
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,9 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         base = TrainConfig().with_options(processes=args.processes, **parse_settings(args.settings))
         with tempfile.TemporaryDirectory(prefix="cross-tune-") as scratch:
             work_dir = Path(args.work_dir or scratch)
-            print(f"corpus {corpus_dir}; settings: {' '.join(args.settings) or 'defaults'}", flush=True)
-            for line in cross_tune(corpus_dir, work_dir, base, args.seeds, tuple(args.halves))[-1:]:
-                print(line)
+            say(f"corpus {corpus_dir}; settings: {' '.join(args.settings) or 'defaults'}")
+            cross_tune(corpus_dir, work_dir, base, args.seeds, tuple(args.halves))
     except PseudogenError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
