@@ -1,11 +1,20 @@
-"""`pseudogen train`: every stage in order, from a corpus directory to a model directory.
+"""`pseudogen train` and the stage commands: the stages in order, from a corpus to a model directory.
 
     parse -> align -> extract -> lm -> tune -> evaluate -> model.toml
 
-(the stages themselves are in `pseudogen.stages`). Each stage writes into
-`MODEL_DIR/stages/<n>-<name>/` atomically with a `stage.toml` (`stagedir`);
-with `resume=True` a stage whose settings' signature and inputs are those of
-this run is reused instead of run again. Each stage shows one progress bar
+`STAGES` is the one table of the stages: name, the stages it reads, the
+settings in its signature, its files and its work (`pseudogen.stages`). It
+drives `train`, `--stop-after`, `--resume` and the stage commands
+(`pseudogen align`, `extract`, `lm`, `tune`: `run_stage`), which run the very
+same functions on the same directory layout, so that a user can run the stages
+one by one, or stop `train` after any stage and go on with the next command.
+
+Each stage writes into `MODEL_DIR/stages/<n>-<name>/` atomically with a
+`stage.toml` (`stagedir`); with `resume=True` a stage whose settings'
+signature and inputs are those of this run is reused instead of run again.
+`MODEL_DIR/stages/run.toml` records the corpus and settings of the last run,
+which a stage command starts from. Once the tune stage is done the model is
+written (and written again, with the scores, after evaluate). Each stage shows one progress bar
 (tqdm on stderr, with its estimate of the time left); lines that could not be
 parsed are counted, and the first few are shown.
 
@@ -24,16 +33,20 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple, Sequence
 
+import tomli_w
+
+from pseudogen import stages
 from pseudogen.config import TrainConfig
 from pseudogen.corpus.parallel import has_split, read_lines
 from pseudogen.errors import PseudogenError
 from pseudogen.stagedir import Meter, StageDirectory, StageRecord, file_sha256
+from pseudogen.stages import StageContext
 
-STAGE_NAMES = ("parse", "align", "extract", "lm", "tune", "evaluate")
 DEFAULT_CORPUS = "django"
 DEFAULT_MODEL_NAME = "python-en"
 
@@ -150,7 +163,48 @@ class TrainingReport:
         return "\n".join(lines)
 
 
-# -- training -----------------------------------------------------------------------------
+# -- the stages ---------------------------------------------------------------------------
+
+class Stage(NamedTuple):
+    """One stage of training: what it reads, which settings it depends on, what it writes, and its work."""
+
+    name: str
+    needs: tuple[str, ...]       # the stages whose files it reads
+    sections: tuple[str, ...]    # the `TrainConfig` sections in its signature
+    outputs: tuple[str, ...]     # the main files it writes into its directory
+    work: Callable               # stages.run_<name>(StageContext, out, bar) -> figures
+    summary: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("parse", (), ("parse",), ("train.trees", "train.source", "train.target", "tuning.code"),
+          stages.run_parse, "parse the code into trees and tokenise the text"),
+    Stage("align", ("parse",), ("align",), ("alignment.txt", "lexicon.tsv"),
+          stages.run_align, "word-align code tokens and text words, both ways, symmetrised"),
+    Stage("extract", ("parse", "align"), ("extract",), ("rules.sqlite",),
+          stages.run_extract, "extract GHKM rules and score them into a rule table"),
+    Stage("lm", ("parse",), ("lm",), ("lm.arpa",),
+          stages.run_lm, "estimate the n-gram language model of the text"),
+    Stage("tune", ("parse", "extract", "lm"), ("decode", "tune"), ("model/model.toml", "tuning.tsv"),
+          stages.run_tune, "tune the feature weights for BLEU on the tuning set"),
+    Stage("evaluate", ("parse", "tune"), ("decode", "tune"), ("hypotheses.txt", "report.json"),
+          stages.run_evaluate, "translate and score the scored set"),
+)
+STAGE_NAMES = tuple(stage.name for stage in STAGES)
+STAGE_BY_NAME = {stage.name: stage for stage in STAGES}
+RUN_FILE = "run.toml"
+
+
+def upstream(name: str) -> list[str]:
+    """The stages `name` needs, directly or not, and `name` itself, in the table's order."""
+    wanted, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current not in wanted:
+            wanted.add(current)
+            todo.extend(STAGE_BY_NAME[current].needs)
+    return [stage for stage in STAGE_NAMES if stage in wanted]
+
 
 def corpus_inputs(corpus_dir: Path, config: TrainConfig) -> dict[str, str]:
     """The hashes of what the parse stage reads: the corpus files and the tree rules file."""
@@ -160,7 +214,7 @@ def corpus_inputs(corpus_dir: Path, config: TrainConfig) -> dict[str, str]:
     for name in ("train.code", "train.anno", "dev.code", "dev.anno"):
         if (corpus_dir / name).is_file():
             inputs[name] = file_sha256(corpus_dir / name)
-    rules = Path(config.parse.rules_file) if config.parse.rules_file else rules_path(config.parse.language)
+    rules = Path(config.parse.rules_file) if config.parse.rules_file else rules_path(config.parse.code_language)
     if not rules.is_file():
         raise PseudogenError("no such rules file", str(rules))
     inputs["rules"] = file_sha256(rules)
@@ -177,59 +231,76 @@ def check_model_dir(model_dir: Path) -> None:
                                  "give a new or empty directory", str(model_dir))
 
 
-class _Run:
-    """One training run: the stages' directories, their records, and how each is run or reused."""
+class TrainingRun:
+    """One run over a model directory's stages: their directories, their records, each run or reused."""
 
-    def __init__(self, corpus_dir: Path, model_dir: Path, config: TrainConfig, resume: bool, progress):
-        self.corpus_dir, self.model_dir, self.config = corpus_dir, model_dir, config
-        self.resume, self.progress = resume, progress
-        self.dirs = {name: StageDirectory(model_dir / "stages", n, name) for n, name in enumerate(STAGE_NAMES, 1)}
+    def __init__(self, corpus_dir: Path, model_dir: Path, config: TrainConfig, progress):
+        self.corpus_dir, self.model_dir, self.config, self.progress = corpus_dir, model_dir, config, progress
+        self.dirs = {stage.name: StageDirectory(model_dir / "stages", n, stage.name)
+                     for n, stage in enumerate(STAGES, 1)}
         self.records: dict[str, StageRecord] = {}
 
-    def inputs(self, name: str) -> dict[str, str]:
-        if name == "parse":
+    def inputs(self, stage: Stage) -> dict[str, str]:
+        if not stage.needs:
             return corpus_inputs(self.corpus_dir, self.config)
-        upstream = {"align": ["parse"], "extract": ["parse", "align"], "lm": ["parse"],
-                    "tune": ["parse", "extract", "lm"], "evaluate": ["parse", "tune"]}[name]
-        return {stage: self.records[stage].digest() for stage in upstream}
+        return {name: self.records[name].digest() for name in stage.needs}
 
-    def stage(self, name: str, work: Callable) -> StageRecord:
-        """Reuse the finished stage if it matches (with --resume), else run `work(out, bar)` and commit it."""
-        directory = self.dirs[name]
-        signature = self.config.signature(name)
-        inputs = self.inputs(name)
-        record = directory.reusable(signature, inputs) if self.resume else None
+    def run(self, stage: Stage, reuse: bool) -> StageRecord:
+        """Reuse the finished stage if it matches (and `reuse`), else run its work and commit it."""
+        directory = self.dirs[stage.name]
+        signature = self.config.signature(*stage.sections)
+        inputs = self.inputs(stage)
+        record = directory.reusable(signature, inputs) if reuse else None
         if record is not None:
-            self.progress.note(f"{name}: reused {directory.path}")
+            self.progress.note(f"{stage.name}: reused {directory.path} (same settings and inputs)")
         else:
-            record = self._run(directory, signature, inputs, work)
-        self.records[name] = record
+            record = self._run(stage, directory, signature, inputs)
+        self.records[stage.name] = record
+        if stage.name == "parse":
+            _say_tuning_source(record, self.progress)
         return record
 
-    def _run(self, directory: StageDirectory, signature: str, inputs: dict, work: Callable) -> StageRecord:
+    def _run(self, stage: Stage, directory: StageDirectory, signature: str, inputs: dict) -> StageRecord:
         out = directory.begin()
+        context = StageContext(self.corpus_dir, self.config, {name: self.dirs[name].path for name in self.records},
+                               self.records, inputs, self.progress.note)
         meter = Meter()
-        with self.progress.bar(directory.name) as bar:
-            counts = work(out, bar)
+        with self.progress.bar(stage.name) as bar:
+            counts = stage.work(context, out, bar)
         seconds, cpu, peak = meter.stop()
-        record = StageRecord(directory.name, signature, inputs, seconds=round(seconds, 3),
+        record = StageRecord(stage.name, signature, inputs, seconds=round(seconds, 3),
                              cpu_seconds=round(cpu, 3), peak_rss_mb=round(peak, 1), counts=counts)
         return directory.commit(record)
 
     def path(self, name: str) -> Path:
         return self.dirs[name].path
 
+    def save_run_file(self) -> None:
+        """`stages/run.toml`: the corpus and settings of this run, which the stage commands start from."""
+        settings = {k: v for k, v in self.config.options().items() if v is not None}
+        text = tomli_w.dumps({"corpus": str(self.corpus_dir.resolve()), "settings": settings})
+        path = self.model_dir / "stages" / RUN_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
-def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | None = None, resume: bool = False,
-          progress=None, stop_after: str | None = None) -> TrainingReport:
-    """Train a model from a corpus directory into `model_dir`; see the module docstring."""
-    from pseudogen import stages
 
-    config = config or TrainConfig()
-    progress = progress or TqdmProgress()
+def read_run_file(model_dir: Path) -> dict | None:
+    """The corpus and settings the last run over `model_dir` used, or None if it has none."""
+    path = Path(model_dir) / "stages" / RUN_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return {"corpus": str(data["corpus"]), "settings": dict(data["settings"]), "place": str(path)}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+        raise PseudogenError("the record of the last training run cannot be read; run `pseudogen train` again",
+                             str(path)) from None
+
+
+def run_stages(corpus_dir: Path, model_dir: Path, config: TrainConfig, names: Sequence[str], resume: bool,
+               progress) -> TrainingReport:
+    """Run (or, with `resume`, reuse) the named stages in order; write the model once tuning is done."""
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
-    if stop_after is not None and stop_after not in STAGE_NAMES:
-        raise PseudogenError(f"unknown stage {stop_after!r}; expected one of {', '.join(STAGE_NAMES)}")
     if not corpus_dir.is_dir():
         raise PseudogenError("no such corpus directory", str(corpus_dir))
     check_model_dir(model_dir)
@@ -237,38 +308,51 @@ def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | N
         has_dev = has_split(corpus_dir, "dev")
         stages.check_tune_lines(config, has_dev, len(read_lines(corpus_dir / "dev.code")) if has_dev else 0)
     (model_dir / "model.toml").unlink(missing_ok=True)  # a model is complete only when this is written, last
-    run = _Run(corpus_dir, model_dir, config, resume, progress)
+    run = TrainingRun(corpus_dir, model_dir, config, progress)
+    run.save_run_file()
     report = TrainingReport(model_dir)
-    for name, work in _stage_steps(run):
-        report.stages.append(run.stage(name, work))
-        if name == "parse":
-            _say_tuning_source(run.records["parse"], progress)
-        if name == stop_after and name != STAGE_NAMES[-1]:
-            report.stopped_after = name
-            return report
-    write_model(run, report)
+    for name in names:
+        report.stages.append(run.run(STAGE_BY_NAME[name], reuse=resume))
+    if "tune" in run.records:
+        write_model(run, report)
+    if names[-1] != STAGE_NAMES[-1]:
+        report.stopped_after = names[-1]
     return report
 
 
-def _stage_steps(run: _Run) -> list[tuple[str, Callable]]:
-    """Each stage's name and its work (out directory, progress bar -> figures), in order."""
-    from pseudogen import stages
-
-    config, path = run.config, run.path
-    return [
-        ("parse", lambda out, bar: stages.run_parse(run.corpus_dir, config, out, bar, run.progress.note)),
-        ("align", lambda out, bar: stages.run_align(path("parse"), config, out, bar)),
-        ("extract", lambda out, bar: stages.run_extract(path("parse"), path("align"), config, out, bar)),
-        ("lm", lambda out, bar: stages.run_lm(path("parse"), config, out, bar)),
-        ("tune", lambda out, bar: stages.run_tune(path("parse"), path("extract"), path("lm"), config,
-                                                  tuning_source(run), out, bar)),
-        ("evaluate", lambda out, bar: stages.run_evaluate(path("parse"), path("tune"), config,
-                                                          tuning_source(run), out, bar)),
-    ]
+def train(corpus_dir: str | Path, model_dir: str | Path, config: TrainConfig | None = None, resume: bool = False,
+          progress=None, stop_after: str | None = None) -> TrainingReport:
+    """Train a model from a corpus directory into `model_dir`; see the module docstring."""
+    if stop_after is not None and stop_after not in STAGE_NAMES:
+        raise PseudogenError(f"unknown stage {stop_after!r}; expected one of {', '.join(STAGE_NAMES)}")
+    last = STAGE_NAMES.index(stop_after) if stop_after else len(STAGE_NAMES) - 1
+    return run_stages(Path(corpus_dir), Path(model_dir), config or TrainConfig(), STAGE_NAMES[:last + 1], resume,
+                      progress or TqdmProgress())
 
 
-def tuning_source(run: _Run) -> str:
-    return run.records["parse"].counts["tuning_source"]
+def run_stage(name: str, model_dir: str | Path, corpus: str | None = None,
+              layers: Sequence[tuple[dict, str]] = (), progress=None) -> TrainingReport:
+    """One stage command (`pseudogen align`, `extract`, `lm`, `tune`) on a model directory.
+
+    The settings start from the last run's (`stages/run.toml`), then `layers`
+    (a config file, the command line); the stages it needs are reused where
+    they are up to date and run where not; the stage itself is reused if it
+    is up to date too.
+    """
+    from pseudogen.corpus.resolve import resolve_corpus
+
+    model_dir = Path(model_dir)
+    recorded = read_run_file(model_dir)
+    if corpus is not None:
+        corpus_dir = resolve_corpus(corpus)
+    elif recorded is not None:
+        corpus_dir = Path(recorded["corpus"])
+    else:
+        raise PseudogenError(f"no training run here yet: give the corpus (pseudogen {name} CORPUS -o {model_dir})",
+                             str(model_dir))
+    base = [(recorded["settings"], recorded["place"])] if recorded else []
+    config = TrainConfig.from_layers(*base, *layers)
+    return run_stages(corpus_dir, model_dir, config, upstream(name), resume=True, progress=progress or TqdmProgress())
 
 
 def _say_tuning_source(parse: StageRecord, progress) -> None:
@@ -277,9 +361,8 @@ def _say_tuning_source(parse: StageRecord, progress) -> None:
                   f"tuning set: {counts['tuning_source']} ({counts['tuning_lines']} lines)")
 
 
-def write_model(run: _Run, report: TrainingReport) -> None:
+def write_model(run: TrainingRun, report: TrainingReport) -> None:
     """The model directory's files: rules, LM and, last, model.toml with the tuned weights and the figures."""
-    from pseudogen import stages
     from pseudogen.model import ModelDirectory
 
     tuned = ModelDirectory.load(run.path("tune") / "model", check_hash=False)

@@ -1,9 +1,12 @@
 """The six stages of `pseudogen train`, each from its input files to its output files.
 
-Each stage function takes the settings (`config.TrainConfig`), the finished
-directories of the stages before it, the directory to write into and a
-progress bar, writes its files and returns its figures (the `[counts]` of its
-`stage.toml`). Files are plain text a person can read, one line per pair:
+Each stage function is `run_<stage>(run, out, bar)`: `run` (a `StageContext`)
+gives the corpus, the settings (`config.TrainConfig`) and the finished
+directories of the stages before it; the function writes its files into `out`,
+moves the progress bar and returns its figures (the `[counts]` of its
+`stage.toml`). `pipeline.STAGES` lists them with what each reads and writes;
+`pseudogen train` and the stage commands (`pseudogen align`, `extract`, `lm`,
+`tune`) run them through `pipeline.run_stages`. Files are plain text a person can read, one line per pair:
 
 1. parse     train.trees (s-expressions), train.source (the trees' leaves),
              train.target (the tokenised descriptions), train.lines (corpus line
@@ -30,15 +33,35 @@ import multiprocessing
 import os
 import shutil
 from pathlib import Path
-from typing import Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
-from pseudogen.config import LineRange, TrainConfig
+from pseudogen.config import LineRange, LMConfig, TrainConfig
 from pseudogen.corpus.parallel import Pair, has_split, read_lines, read_split, write_lines_atomic
 from pseudogen.errors import PseudogenError
+from pseudogen.stagedir import StageRecord
 from pseudogen.text import join_tokens, split_tokens
 
 SKIPPED_SHOWN = 5
 PARSE_CHUNK = 200
+
+
+class StageContext(NamedTuple):
+    """What a stage function sees: the corpus, the settings, and the finished stages before it."""
+
+    corpus_dir: Path
+    config: TrainConfig
+    stage_dirs: dict[str, Path]
+    records: dict[str, StageRecord]
+    inputs: dict[str, str]
+    note: Callable[[str], None]
+
+    def path(self, stage: str) -> Path:
+        """The directory of a finished stage."""
+        return self.stage_dirs[stage]
+
+    @property
+    def tuning_source(self) -> str:
+        return self.records["parse"].counts["tuning_source"]
 
 
 # -- 1. parse ---------------------------------------------------------------------------
@@ -109,7 +132,7 @@ def parse_pair(frontend, tokenizer, number: int, pair: Pair) -> ParsedPair:
 
 def parse_pairs(pairs: list[tuple[int, Pair]], config: TrainConfig, processes: int, bar) -> Iterator[ParsedPair]:
     """Every pair parsed, in order, over `processes` worker processes."""
-    settings = (config.parse.language, config.parse.rules_file, config.parse.target_language)
+    settings = (config.parse.code_language, config.parse.rules_file, config.parse.text_language)
     _open_parser(*settings)  # fail here, once, on a bad language or rules file
     chunks = [pairs[i:i + PARSE_CHUNK] for i in range(0, len(pairs), PARSE_CHUNK)]
     if processes == 1 or len(chunks) == 1:
@@ -126,7 +149,8 @@ def _counted(chunks, bar) -> Iterator[ParsedPair]:
         bar.update(len(chunk))
 
 
-def run_parse(corpus_dir: Path, config: TrainConfig, out: Path, bar, notify) -> dict:
+def run_parse(run: StageContext, out: Path, bar) -> dict:
+    corpus_dir, config, notify = run.corpus_dir, run.config, run.note
     split = split_corpus(corpus_dir, config.parse.heldout_lines)
     bar.reset(total=len(split.train) + len(split.tuning))
     code_name = "train.code"
@@ -154,7 +178,7 @@ def _write_tuning_set(tuning: list[tuple[int, Pair]], config: TrainConfig, out: 
     """Write the tuning set whole (code, descriptions, tokenised descriptions); count lines that do not parse."""
     from pseudogen.text import get_tokenizer
 
-    tokenizer = get_tokenizer(config.parse.target_language)
+    tokenizer = get_tokenizer(config.parse.text_language)
     parsed = list(parse_pairs(tuning, config, config.run.processes, bar))
     write_lines_atomic(out / "tuning.code", [pair.code for _, pair in tuning])
     write_lines_atomic(out / "tuning.anno", [pair.text for _, pair in tuning])
@@ -172,84 +196,73 @@ def read_bitext(parse_dir: Path) -> list[tuple[list[str], list[str]]]:
     return [(split_tokens(s), split_tokens(t)) for s, t in zip(sources, targets)]
 
 
-def align_steps(config: TrainConfig) -> int:
-    """How many progress steps alignment makes: every EM iteration, both ways, then the alignment."""
-    align = config.align
-    per_direction = align.align_iterations + (align.ibm1_iterations if align.align_model == "hmm" else 0)
-    return 2 * per_direction + 1
+def run_align(run: StageContext, out: Path, bar) -> dict:
+    from pseudogen.align.corpus import align_bitext, align_steps, write_alignments
 
-
-def run_align(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
-    from pseudogen.align import SymmetricAligner
-    from pseudogen.align.corpus import glue_free_alignments
-
-    bitext = read_bitext(parse_dir)
-    bar.reset(total=align_steps(config))
+    bitext = read_bitext(run.path("parse"))
+    bar.reset(total=align_steps(run.config.align))
 
     def step(line: str) -> None:
         bar.set_postfix_str(line, refresh=False)
         bar.update()
 
-    align = config.align
-    model_options = {"p0": align.p0} if align.align_model == "hmm" else {}
-    aligner = SymmetricAligner(model=align.align_model, symmetrization=align.symmetrize,
-                               iterations=align.align_iterations, ibm1_iterations=align.ibm1_iterations,
-                               identical_prior=align.identical_prior, progress=step, **model_options)
-    aligner.fit(bitext)
-    alignments = glue_free_alignments(aligner, bitext)
-    bar.update()
-    write_lines_atomic(out / "alignment.txt", [a.to_pharaoh() for a in alignments])
-    aligner.lexicon().save(out / "lexicon.tsv")
+    alignments, lexicon = align_bitext(bitext, run.config.align, step)
+    write_alignments(out / "alignment.txt", alignments)
+    lexicon.save(out / "lexicon.tsv")
     return {"pairs": len(bitext), "links": sum(len(a) for a in alignments)}
 
 
 # -- 3. extract -------------------------------------------------------------------------
 
-def run_extract(parse_dir: Path, align_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
-    from pseudogen.extract.config import ExtractConfig
-    from pseudogen.extract.corpus import PairLines, extract_lines
-    from pseudogen.ruletable.features import score_rules
-    from pseudogen.ruletable.sqlite import write_rule_table
+def run_extract(run: StageContext, out: Path, bar) -> dict:
+    from pseudogen.extract.corpus import PairLines
+    from pseudogen.ruletable.build import build_rule_table
 
+    parse_dir, align_dir = run.path("parse"), run.path("align")
     trees = read_lines(parse_dir / "train.trees")
     targets = read_lines(parse_dir / "train.target")
     links = read_lines(align_dir / "alignment.txt")
     bar.reset(total=len(trees))
-    settings = config.extract
-    limits = ExtractConfig(compose=settings.compose, term_len=settings.term_len, nonterm_len=settings.nonterm_len,
-                           attach=settings.attach, attach_len=settings.attach_len)
 
     def pairs() -> Iterator[PairLines]:
         for number, (tree, target, link) in enumerate(zip(trees, targets, links), start=1):
             bar.update()
             yield PairLines(number, tree, split_tokens(target), link)
 
-    counts = extract_lines(pairs(), limits, config.run.processes)
-    if not counts.rules:
-        raise PseudogenError("no rules could be extracted (every pair was skipped)", str(parse_dir))
-    bar.set_postfix_str(f"scoring {len(counts.rules)} rules")
-    lexicon = None
-    if settings.lexicon == "aligner":
-        from pseudogen.align.lexicon import Lexicon
-
-        lexicon = Lexicon.load(align_dir / "lexicon.tsv")
-    meta = {"extract_config": json.dumps(limits.to_dict(), sort_keys=True), "lexical_weight": settings.lexical,
-            "lexicon": settings.lexicon, "top_n": str(settings.top_n), "pairs": str(counts.pairs), "skipped_pairs": str(len(counts.skipped))}
-    rows = score_rules(counts, lexicon, settings.lexical, top_n=settings.top_n)
-    rules = write_rule_table(out / "rules.sqlite", rows, meta)
-    return {"pairs": counts.pairs, "skipped": len(counts.skipped), "rules": rules}
+    report = build_rule_table(pairs(), out / "rules.sqlite", run.config.extract, run.config.run.processes,
+                              lexicon_file=align_dir / "lexicon.tsv", inputs=run.inputs,
+                              on_scoring=lambda rules: bar.set_postfix_str(f"scoring {rules} rules"))
+    return {"pairs": report.pairs, "skipped": len(report.skipped), "rules": report.rules}
 
 
 # -- 4. lm ------------------------------------------------------------------------------
 
-def run_lm(parse_dir: Path, config: TrainConfig, out: Path, bar) -> dict:
+def estimate_lm(sentences: list[list[str]], settings: LMConfig, path: Path):
+    """A modified Kneser-Ney model of the sentences, written as ARPA to `path` (also `pseudogen lm --text`)."""
     from pseudogen.lm.kneser_ney import LMPLZ_FALLBACK, KneserNeyEstimator
 
-    sentences = [line.split() for line in read_lines(parse_dir / "train.target")]
-    bar.reset(total=1)
-    estimator = KneserNeyEstimator(config.lm.lm_order, discount_fallback=LMPLZ_FALLBACK, rare=config.lm.lm_rare)
+    fallback = LMPLZ_FALLBACK if settings.lm_discount_fallback else None
+    estimator = KneserNeyEstimator(settings.lm_order, settings.lm_discount, fallback, rare=settings.lm_rare)
     model = estimator.fit(sentences)
-    model.write_arpa(out / "lm.arpa")
+    model.write_arpa(path)
+    return model
+
+
+def describe_lm(model, path) -> str:
+    """What `pseudogen lm --text` wrote: sizes and discounts per order."""
+    lines = [f"wrote {path}: {model.token_count} tokens, vocabulary {len(model.vocab)}"]
+    for n, (count, d) in enumerate(zip(model.ngram_counts(), model.discounts), start=1):
+        note = " (fallback)" if n in model.fallback_orders else ""
+        lines.append(f"  {n}-grams {count}  D1={d.d1:.4f} D2={d.d2:.4f} D3+={d.d3:.4f}{note}")
+    if model.skipped_symbols:
+        lines.append(f"  dropped {model.skipped_symbols} <s>, </s> or <unk> found in the text")
+    return "\n".join(lines)
+
+
+def run_lm(run: StageContext, out: Path, bar) -> dict:
+    sentences = [line.split() for line in read_lines(run.path("parse") / "train.target")]
+    bar.reset(total=1)
+    model = estimate_lm(sentences, run.config.lm, out / "lm.arpa")
     bar.update()
     return {"sentences": len(sentences), "ngrams": model.ngram_counts(),
             "fallback_discount_orders": list(model.fallback_orders)}
@@ -275,7 +288,7 @@ def assemble_model(path: Path, rules: Path, lm: Path, config: TrainConfig, weigh
     link_or_copy(rules, path / "rules.sqlite")
     link_or_copy(lm, path / "lm.arpa")
     return ModelDirectory.create(path, path / "rules.sqlite", path / "lm.arpa", config.lm.lm_order,
-                                 config.parse.language, config.parse.target_language, weights=weights,
+                                 config.parse.code_language, config.parse.text_language, weights=weights,
                                  decoder=DecoderSettings(pop_limit=config.decode.pop_limit), signature=signature,
                                  tree_rules=config.parse.rules_file)
 
@@ -316,12 +329,12 @@ def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet
                      [lines.target[n - 1] for n in numbers], description)
 
 
-def run_tune(parse_dir: Path, extract_dir: Path, lm_dir: Path, config: TrainConfig, tuning_source: str,
-             out: Path, bar) -> dict:
+def run_tune(run: StageContext, out: Path, bar) -> dict:
     from pseudogen.model import DEFAULT_WEIGHTS
 
-    model = assemble_model(out / "model", extract_dir / "rules.sqlite", lm_dir / "lm.arpa", config)
-    tuning, _ = tuning_sets(parse_dir, config, tuning_source)
+    config = run.config
+    model = assemble_model(out / "model", run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa", config)
+    tuning, _ = tuning_sets(run.path("parse"), config, run.tuning_source)
     if config.tune.tuner == "none":
         bar.reset(total=1)
         bar.update()
@@ -337,39 +350,33 @@ def run_tune(parse_dir: Path, extract_dir: Path, lm_dir: Path, config: TrainConf
 
 
 def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float], config: TrainConfig, bar):
-    from pseudogen.tune.corpus_tuning import open_model_decoder, tune_lines
+    from pseudogen.tune.corpus_tuning import open_model_decoder, tune_lines, tuner_options
 
-    settings = config.tune
-    bar.reset(total=settings.tune_iterations)
+    bar.reset(total=config.tune.tune_iterations)
 
     def on_iteration(record) -> None:
         bar.set_postfix_str(f"BLEU {record.bleu:.2f}, {record.pooled_hypotheses} pooled", refresh=False)
         bar.update()
 
     return tune_lines(functools.partial(open_model_decoder, str(model_path)), tuning.code, tuning.target, initial,
-                      processes=config.run.processes, nbest=settings.nbest, tuner=settings.tuner,
-                      max_iterations=settings.tune_iterations, seed=settings.seed, on_iteration=on_iteration,
-                      **tuner_options(config))
-
-
-def tuner_options(config: TrainConfig) -> dict:
-    """The options of the chosen tuner that `pseudogen train` sets."""
-    return {"restarts": config.tune.mert_restarts} if config.tune.tuner == "mert" else {}
+                      processes=config.run.processes, nbest=config.tune.tune_nbest, on_iteration=on_iteration,
+                      **tuner_options(config.tune))
 
 
 # -- 6. evaluate ------------------------------------------------------------------------
 
-def run_evaluate(parse_dir: Path, tune_dir: Path, config: TrainConfig, tuning_source: str, out: Path, bar) -> dict:
+def run_evaluate(run: StageContext, out: Path, bar) -> dict:
     from pseudogen.evaluate.report import corpus_tokenizer, evaluate
 
-    _, scored = tuning_sets(parse_dir, config, tuning_source)
+    config = run.config
+    _, scored = tuning_sets(run.path("parse"), config, run.tuning_source)
     bar.reset(total=len(scored.code))
-    translated = translate_in_chunks(tune_dir / "model", scored.code, config.run.processes, bar)
+    translated = translate_in_chunks(run.path("tune") / "model", scored.code, config.run.processes, bar)
     hypotheses = [line.text for line in translated]
     write_lines_atomic(out / "hypotheses.txt", hypotheses)
     report = evaluate(hypotheses, scored.anno, scored.code, seconds=sum(line.seconds for line in translated),
                       unk_counts=[line.unknown for line in translated],
-                      tokenize=corpus_tokenizer(config.parse.target_language), split=scored.description)
+                      tokenize=corpus_tokenizer(config.parse.text_language), split=scored.description)
     (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     return {"scored_set": scored.description, "sentences": report.sentences, "bleu": round(report.bleu, 4),
             "bleu_tokenised": round(report.bleu_tokenised, 4), "ribes": round(report.ribes, 4),

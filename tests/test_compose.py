@@ -3,7 +3,7 @@ import pytest
 from pseudogen.align.alignment import Alignment
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.compose import extract_rules, fragments
-from pseudogen.extract.config import ExtractConfig
+from pseudogen.config import ExtractConfig
 from pseudogen.extract.ghkm import AlignedTree
 from pseudogen.syntax.tree import Tree
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from pseudogen.align.alignment import Alignment
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
-from pseudogen.extract.config import ExtractConfig
+from pseudogen.config import ExtractConfig
 from pseudogen.extract.corpus import PairLines, RuleCounts, extract_corpus, extract_lines, read_pair_lines
 from pseudogen.ruletable.features import format_features, parse_features, score_rules
 from pseudogen.ruletable.lexical import MIN_PROB, LinkLexicon, count_links

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tools"))
 
-from pseudogen.extract.config import ExtractConfig  # noqa: E402
+from pseudogen.config import ExtractConfig  # noqa: E402
 from pseudogen.extract.corpus import extract_lines, read_pair_lines  # noqa: E402
 from pseudogen.ruletable.build import load_lexicon  # noqa: E402
 from pseudogen.ruletable.features import score_rules  # noqa: E402

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import NamedTuple, Sequence
 
 from pseudogen.align.alignment import Alignment
-from pseudogen.extract.config import ExtractConfig
+from pseudogen.config import ExtractConfig
 from pseudogen.extract.ghkm import AlignedTree, Extracted
 from pseudogen.syntax.tree import Tree
 

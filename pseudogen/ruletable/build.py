@@ -1,10 +1,13 @@
 """From aligned pairs to a rule table file: extract, count, score, store.
 
-`build_rule_table` is what `pseudogen extract` runs: it streams the three
-line-aligned files (trees, target words, alignments) through the parallel
-extractor (extract.corpus), scores the counted rules (ruletable.features) and
-writes them to SQLite (ruletable.sqlite), recording in the table's meta what
-made it: the options, the input files and how many pairs were used or skipped.
+`build_rule_table` is the extract stage's work (`stages.run_extract`, which
+both `pseudogen train` and `pseudogen extract` run): it streams the aligned
+pairs (tree, target words, alignment) through the parallel extractor
+(extract.corpus), scores the counted rules (ruletable.features) with lexical
+weights from the aligner's lexicon or from the alignment links, and writes
+them to SQLite (ruletable.sqlite), recording in the table's meta what made it:
+the pseudogen version, the settings, the digests of its inputs and how many
+pairs were used or skipped.
 """
 from __future__ import annotations
 
@@ -12,26 +15,14 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Mapping
 
 from pseudogen import __version__
+from pseudogen.config import ExtractConfig
 from pseudogen.errors import PseudogenError
-from pseudogen.extract.config import ExtractConfig
-from pseudogen.extract.corpus import extract_lines, read_pair_lines
+from pseudogen.extract.corpus import PairLines, extract_lines
 from pseudogen.ruletable.features import score_rules
-from pseudogen.ruletable.lexical import Lexicon
 from pseudogen.ruletable.sqlite import write_rule_table
-
-ALIGN_DIR_FILES = {"trees": "trees.txt", "target": "target.txt", "alignment": "alignment.txt",
-                   "source": "source.txt", "lexicon": "lexicon.tsv"}
-
-
-def load_lexicon(path: Path) -> Lexicon:
-    """The aligner's lexicon file (pseudogen.align.lexicon.Lexicon.save)."""
-    try:
-        from pseudogen.align.lexicon import Lexicon as AlignerLexicon
-    except ImportError:
-        raise PseudogenError("this installation has no aligner lexicon reader (pseudogen.align.lexicon)", str(path)) from None
-    return AlignerLexicon.load(Path(path))
 
 
 @dataclass
@@ -43,36 +34,40 @@ class BuildReport:
     score_seconds: float = 0.0
 
 
-def build_rule_table(
-    trees: Path, target: Path, alignment: Path, output: Path,
-    config: ExtractConfig = ExtractConfig(), processes: int = 2,
-    lexicon: Lexicon | None = None, lexical: str = "ibm1", source: Path | None = None, top_n: int = 10,
-) -> BuildReport:
-    """Extract rules from the files and write the scored table to `output`.
+def build_rule_table(pairs: Iterable[PairLines], output: Path, settings: ExtractConfig = ExtractConfig(),
+                     processes: int = 2, lexicon_file: Path | None = None, inputs: Mapping[str, str] | None = None,
+                     on_scoring: Callable[[int], None] | None = None) -> BuildReport:
+    """Extract rules from the pairs and write the scored table to `output`.
 
-    `source` (optional) is the aligner's source.txt, to check that each pair was
-    aligned over its tree's leaves. Without `lexicon`, lexical weights come from
-    the alignments' link counts. `top_n` targets per source side are kept (0: all).
+    With `settings.lexicon == "aligner"` the lexical weights use the aligner's
+    `lexicon_file` (align.lexicon); with "links", the alignment links' counts.
+    `inputs` (what the pairs came from, e.g. stage digests) goes into the
+    table's meta; `on_scoring(rules)` is called when extraction is done.
     """
-    for path in (trees, target, alignment, source):
-        if path is not None and not Path(path).is_file():
-            raise PseudogenError("no such file", str(path))
+    from pseudogen.align.lexicon import Lexicon
+
+    lexicon = None
+    if settings.lexicon == "aligner":
+        if lexicon_file is None or not Path(lexicon_file).is_file():
+            raise PseudogenError("--lexicon aligner needs the aligner's lexicon.tsv", str(lexicon_file))
+        lexicon = Lexicon.load(Path(lexicon_file))
     started = time.perf_counter()
-    counts = extract_lines(read_pair_lines(trees, target, alignment, source), config, processes)
+    counts = extract_lines(pairs, settings, processes)
     extracted = time.perf_counter()
     if not counts.rules:
-        raise PseudogenError("no rules could be extracted (every pair was skipped or the files are empty)", str(trees))
+        raise PseudogenError("no rules could be extracted (every pair was skipped or there were none)", str(output))
+    if on_scoring:
+        on_scoring(len(counts.rules))
     meta = {
         "pseudogen_version": __version__,
-        "extract_config": json.dumps(config.to_dict(), sort_keys=True),
-        "lexical_weight": lexical,
-        "top_n": str(top_n),
-        "lexicon": type(lexicon).__name__ if lexicon is not None else "LinkLexicon (from the alignments)",
-        "inputs": json.dumps({"trees": str(trees), "target": str(target), "alignment": str(alignment),
-                              "source": str(source) if source else None}),
+        "extract_config": json.dumps(settings.limits(), sort_keys=True),
+        "lexical_weight": settings.lexical,
+        "lexicon": settings.lexicon,
+        "top_n": str(settings.top_n),
+        "inputs": json.dumps(dict(inputs or {}), sort_keys=True),
         "pairs": str(counts.pairs),
         "skipped_pairs": str(len(counts.skipped)),
     }
-    n_rules = write_rule_table(output, score_rules(counts, lexicon, lexical, top_n), meta)
+    n_rules = write_rule_table(output, score_rules(counts, lexicon, settings.lexical, settings.top_n), meta)
     skipped = [f"line {number}: {message}" for number, message in sorted(counts.skipped)]
     return BuildReport(counts.pairs, n_rules, skipped, extracted - started, time.perf_counter() - extracted)

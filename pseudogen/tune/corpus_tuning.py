@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
+from pseudogen.config import LineRange, TuneConfig
 from pseudogen.corpus.parallel import read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
@@ -39,11 +40,11 @@ def tune_lines(open_decoder: Callable[[], Decode], code_lines: Sequence[str],
         return tune(decode_nbest, references, initial_weights, nbest=nbest, workers=workers, **tune_options)
 
 
-def open_model_decoder(model_dir: str) -> Decode:
+def open_model_decoder(model_dir: str, pop_limit: int | None = None) -> Decode:
     """Open a model once (in a worker) and return its n-best function for given weights."""
     from pseudogen.translator import Translator
 
-    translator = Translator(model_dir)
+    translator = Translator(model_dir, pop_limit=pop_limit)
 
     def decode(line: str, weights: Mapping[str, float], n: int) -> list[Hypothesis]:
         translator.weights = dict(weights)
@@ -56,18 +57,42 @@ def open_model_decoder(model_dir: str) -> Decode:
     return decode
 
 
-def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", sentences: int | None = None,
-               processes: int = 2, nbest: int = 100, save: bool = True, **tune_options) -> TuningResult:
-    """Tune a model directory's weights on (the first `sentences` of) a corpus split; save them to model.toml."""
+def tuner_options(settings: TuneConfig) -> dict:
+    """The keyword arguments of `tune.loop.tune` that the settings give."""
+    options = {"tuner": settings.tuner, "max_iterations": settings.tune_iterations, "seed": settings.tune_seed}
+    if settings.tuner == "mert":
+        options["restarts"] = settings.mert_restarts
+    return options
+
+
+def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", settings: TuneConfig = TuneConfig(),
+               processes: int = 2, save: bool = True, pop_limit: int | None = None) -> TuningResult:
+    """Tune a finished model's weights on a corpus split (its `tune_lines`, if set); save them to model.toml."""
     from pseudogen.model import ModelDirectory
     from pseudogen.text import get_tokenizer
 
+    if settings.tuner == "none":
+        raise PseudogenError("--tuner none tunes nothing; choose mert or pro")
     model = ModelDirectory.load(model_dir)
-    pairs = read_split(resolve_corpus(str(corpus)), split)[:sentences]
+    pairs = read_split(resolve_corpus(str(corpus)), split)
+    if settings.tune_lines is not None:
+        lines = LineRange.parse(settings.tune_lines)
+        if lines.last > len(pairs):
+            raise PseudogenError(f"--tune-lines {lines} goes past the end of {split} ({len(pairs)} lines)")
+        pairs = pairs[lines.first - 1:lines.last]
     tokenizer = get_tokenizer(model.target_language)
     references = [tokenizer.tokenize(pair.text) for pair in pairs]
-    result = tune_lines(partial(open_model_decoder, str(model_dir)), [pair.code for pair in pairs], references,
-                        model.weights, processes, nbest, **tune_options)
+    result = tune_lines(partial(open_model_decoder, str(model_dir), pop_limit), [pair.code for pair in pairs],
+                        references, model.weights, processes, settings.tune_nbest, **tuner_options(settings))
     if save:
         model.with_weights(result.weights).save()
     return result
+
+
+def describe_tuning(result: TuningResult, saved_to: str | Path | None) -> str:
+    """The tuned weights, one a line, and what became of them."""
+    lines = [f"{name} = {weight:.6g}" for name, weight in result.weights.items()]
+    where = f"saved to {Path(saved_to) / 'model.toml'}" if saved_to else "not saved (--dry-run)"
+    lines.append(f"tuning BLEU {result.bleu:.2f} after {len(result.history)} iterations "
+                 f"({result.stopped_because}); weights {where}")
+    return "\n".join(lines)
