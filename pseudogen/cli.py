@@ -347,20 +347,20 @@ def lm_command(corpus, output, config, quiet, text, **values):
     from pseudogen.pipeline import TqdmProgress, run_stage
 
     layers = _settings_layers(config, values, settings_of("lm", "run"))
-    if text is None and corpus is not None and Path(corpus).is_file():  # `pseudogen lm FILE -o X.arpa`, the old form
-        from pseudogen.config import deprecation_note
+    if text is None and corpus is not None and (Path(corpus).is_file() or output.endswith(".arpa")):
+        from pseudogen.config import deprecation_note  # `pseudogen lm SOURCE -o LM.arpa`, the old form
 
-        deprecation_note("`pseudogen lm FILE -o LM.arpa`", "`pseudogen lm --text FILE -o LM.arpa`")
+        deprecation_note("`pseudogen lm SOURCE -o LM.arpa`", "`pseudogen lm --text SOURCE -o LM.arpa`")
         text = corpus
     if text is None:
         click.echo(run_stage("lm", output, corpus, layers, progress=TqdmProgress(disable=quiet)).table())
         return
     from pseudogen.config import TrainConfig
-    from pseudogen.corpus.parallel import read_lines
+    from pseudogen.lm.sentences import read_sentences
     from pseudogen.stages import describe_lm, estimate_lm
 
     settings = TrainConfig.from_layers(*layers).lm
-    model = estimate_lm([line.split() for line in read_lines(Path(text))], settings, Path(output))
+    model = estimate_lm(read_sentences(text), settings, Path(output))
     click.echo(describe_lm(model, output))
 
 

@@ -61,8 +61,9 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("pretty", bool, False, "Indented trees over several lines instead of one line each."),
     Option("detokenize", bool, False, "Join space-separated tokens back into text instead.", short="-d"),
     Option("tree", str, None, "Query with this s-expression tree instead of parsing CODE.", metavar="SEXPR"),
-    Option("text", str, None, "Estimate the LM from this file of tokenised sentences (one a line) instead "
-           "of a training run; -o is then the ARPA file to write.", metavar="FILE"),
+    Option("text", str, None, "Estimate the LM from this file of tokenised sentences (one a line), or from "
+           "this corpus's train.anno, instead of a training run; -o is then the ARPA file to write.",
+           metavar="SOURCE"),
     Option("force", bool, False, "Replace the directory if it exists."),
     Option("base-url", str, None, "Download from here instead of the manifest's URL (a mirror).", metavar="URL"),
     Option("code-key", str, "code", "Key of the code in each JSON object."),
@@ -78,6 +79,8 @@ OLD_FLAGS: dict[tuple[str, str], str | tuple[str, Any]] = {
     ("align", "no-identical-prior"): ("identical-prior", 0.0),
     ("tune", "iterations"): "tune-iterations",
     ("evaluate", "output"): "translations",
+    ("corpus import-spoc", "split"): "into-split",
+    ("corpus import-jsonl", "split"): "into-split",
     ("neural evaluate", "outputs"): "translations",
 }
 
@@ -128,7 +131,8 @@ def click_type(option: Option):
 
 
 def _click_option(option: Option, layered: bool, help: str | None, required: bool):
-    flags = [f"--{option.name}"] + ([option.short] if option.short else [])
+    short = [option.short] if option.short else []
+    flags = short + [f"--{option.name}"]
     text = help or option.help
     default = None if layered else option.default
     if layered and option.default is not None:
@@ -136,19 +140,20 @@ def _click_option(option: Option, layered: bool, help: str | None, required: boo
         text = f"{text}  [default: {shown}]"
     if option.kind is bool:
         if layered or option.default:
-            flags = [f"--{option.name}/--no-{option.name}"] + ([option.short] if option.short else [])
+            flags = short + [f"--{option.name}/--no-{option.name}"]
             return click.option(*flags, option.field_name, default=default, help=text)
         return click.option(*flags, option.field_name, is_flag=True, default=False, help=text)
     return click.option(*flags, option.field_name, type=click_type(option), default=default, required=required,
                         show_default=not layered and option.default is not None, metavar=option.metavar, help=text)
 
 
-def _old_flag(old: str, option: Option, meant: Any = None):
-    """A hidden flag for an old spelling; its value (or, for a flag, `meant`) lands in `old__<old>`."""
+def _old_flag(old: str, option: Option, meant: Any = None, short: str | None = None):
+    """A hidden flag for an old spelling (and its old short form); its value, or `meant`, lands in `old__<old>`."""
+    flags = [f"--{old}"] + ([short] if short else [])
     dest = "old__" + old.replace("-", "_")
     if option.kind is bool or meant is not None:
-        return click.option(f"--{old}", dest, flag_value=True if meant is None else meant, default=None, hidden=True)
-    return click.option(f"--{old}", dest, type=click_type(option), default=None, hidden=True)
+        return click.option(*flags, dest, flag_value=True if meant is None else meant, default=None, hidden=True)
+    return click.option(*flags, dest, type=click_type(option), default=None, hidden=True)
 
 
 def _removed_flag(flag: str, instead: str):
@@ -191,8 +196,10 @@ def options(*names: str, command: str | None = None, layered: tuple[str, ...] = 
 
         for flag, instead in removed.items():
             with_old_flags = _removed_flag(flag, instead)(with_old_flags)
+        shorts = {DECLARED[name].short for name in names}
         for old, (option, meant) in reversed(olds.items()):
-            with_old_flags = _old_flag(old, option, meant)(with_old_flags)
+            short = DECLARED[old].short if old in DECLARED else None
+            with_old_flags = _old_flag(old, option, meant, short if short not in shorts else None)(with_old_flags)
         for name in reversed(names):
             option = DECLARED[name]
             with_old_flags = _click_option(option, name in layered, help.get(name), name in required)(with_old_flags)

@@ -195,6 +195,11 @@ STAGE_BY_NAME = {stage.name: stage for stage in STAGES}
 RUN_FILE = "run.toml"
 
 
+def stage_signature(config: TrainConfig, name: str) -> str:
+    """The hash of the settings that the named stage depends on (what `--resume` compares)."""
+    return config.signature(*STAGE_BY_NAME[name].sections)
+
+
 def upstream(name: str) -> list[str]:
     """The stages `name` needs, directly or not, and `name` itself, in the table's order."""
     wanted, todo = set(), [name]
@@ -208,8 +213,11 @@ def upstream(name: str) -> list[str]:
 
 def corpus_inputs(corpus_dir: Path, config: TrainConfig) -> dict[str, str]:
     """The hashes of what the parse stage reads: the corpus files and the tree rules file."""
-    from pseudogen.syntax.frontends import rules_path
+    from pseudogen.syntax.frontends import languages, rules_path
 
+    if config.parse.code_language not in languages():
+        raise PseudogenError(f"no frontend for language {config.parse.code_language!r} "
+                             f"(known: {', '.join(languages())})")
     inputs = {}
     for name in ("train.code", "train.anno", "dev.code", "dev.anno"):
         if (corpus_dir / name).is_file():
@@ -248,7 +256,7 @@ class TrainingRun:
     def run(self, stage: Stage, reuse: bool) -> StageRecord:
         """Reuse the finished stage if it matches (and `reuse`), else run its work and commit it."""
         directory = self.dirs[stage.name]
-        signature = self.config.signature(*stage.sections)
+        signature = stage_signature(self.config, stage.name)
         inputs = self.inputs(stage)
         record = directory.reusable(signature, inputs) if reuse else None
         if record is not None:

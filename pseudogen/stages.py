@@ -215,6 +215,7 @@ def run_align(run: StageContext, out: Path, bar) -> dict:
 # -- 3. extract -------------------------------------------------------------------------
 
 def run_extract(run: StageContext, out: Path, bar) -> dict:
+    from pseudogen.align.lexicon import Lexicon
     from pseudogen.extract.corpus import PairLines
     from pseudogen.ruletable.build import build_rule_table
 
@@ -229,8 +230,9 @@ def run_extract(run: StageContext, out: Path, bar) -> dict:
             bar.update()
             yield PairLines(number, tree, split_tokens(target), link)
 
+    lexicon = Lexicon.load(align_dir / "lexicon.tsv") if run.config.extract.lexicon == "aligner" else None
     report = build_rule_table(pairs(), out / "rules.sqlite", run.config.extract, run.config.run.processes,
-                              lexicon_file=align_dir / "lexicon.tsv", inputs=run.inputs,
+                              lexicon=lexicon, inputs=run.inputs,
                               on_scoring=lambda rules: bar.set_postfix_str(f"scoring {rules} rules"))
     return {"pairs": report.pairs, "skipped": len(report.skipped), "rules": report.rules}
 

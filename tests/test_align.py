@@ -1,4 +1,4 @@
-"""The front door: the registry, SymmetricAligner, `align_corpus` and `pseudogen align`."""
+"""The front door: the registry, SymmetricAligner, the align stage and `pseudogen align`."""
 import copy
 
 import pytest
@@ -6,11 +6,12 @@ from click.testing import CliRunner
 
 from pseudogen.align import SymmetricAligner, get_aligner
 from pseudogen.align.alignment import Alignment
-from pseudogen.align.corpus import align_corpus, read_alignments, write_alignments, write_tokens
+from pseudogen.align.corpus import read_alignments, write_alignments
 from pseudogen.align.hmm import HMMAligner
 from pseudogen.align.ibm1 import IBMModel1
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
+from pseudogen.pipeline import QuietProgress, run_stage
 from pseudogen.syntax.tree import Tree
 
 LEXICON = {"a": "x", "b": "y", "c": "z", "d": "w"}
@@ -73,20 +74,29 @@ def test_fit_does_not_mutate_its_input():
     assert bitext == BITEXT
 
 
-def write_corpus(directory, pairs, split="train"):
+def write_corpus(directory, pairs):
+    """A corpus directory: the pairs as train, and the first two again as dev (the tuning set)."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{split}.code").write_text("".join(c + "\n" for c, _ in pairs), encoding="utf-8")
-    (directory / f"{split}.anno").write_text("".join(a + "\n" for _, a in pairs), encoding="utf-8")
+    for split, lines in (("train", pairs), ("dev", pairs[:2])):
+        (directory / f"{split}.code").write_text("".join(c + "\n" for c, _ in lines), encoding="utf-8")
+        (directory / f"{split}.anno").write_text("".join(a + "\n" for _, a in lines), encoding="utf-8")
     return directory
+
+
+def align_stage(corpus, model_dir, **settings):
+    """Run the align stage (and parse) on a corpus; (the parse stage's directory, the align stage's)."""
+    options = {key.replace("_", "-"): value for key, value in settings.items()}
+    run_stage("align", model_dir, str(corpus), [({"processes": 1, **options}, "test")], progress=QuietProgress())
+    return model_dir / "stages" / "1-parse", model_dir / "stages" / "2-align"
 
 
 def test_joiners_are_left_unlinked(tmp_path):
     pairs = [("x = self . state", "substitute self.state for x."), ("y = self . z", "substitute self.z for y."),
              ("return self . state", "return self.state.")] * 4
     corpus = write_corpus(tmp_path / "corpus", pairs)
-    align_corpus(corpus, tmp_path / "out", iterations=2, ibm1_iterations=2)
-    target = (tmp_path / "out" / "target.txt").read_text(encoding="utf-8").splitlines()
-    alignments = read_alignments(tmp_path / "out" / "alignment.txt")
+    parsed, aligned = align_stage(corpus, tmp_path / "out", align_iterations=2, ibm1_iterations=2)
+    target = (parsed / "train.target").read_text(encoding="utf-8").splitlines()
+    alignments = read_alignments(aligned / "alignment.txt")
     assert target[0] == "substitute self @.@ state for x ."
     assert all(words.split()[link.trg] != "@.@" for words, a in zip(target, alignments) for link in a)
     assert (4, 3) in alignments[0]  # the leaf state (after = x Attribute self), the word state
@@ -97,21 +107,19 @@ def test_alignment_without_words():
     assert alignment.without_words(["a", "@.@", "b", "c"], {"@.@"}) == Alignment.from_pharaoh("0-0 1-2 2-3")
 
 
-def test_align_corpus_writes_the_four_files(tmp_path):
+def test_the_align_stage_writes_its_files(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", CORPUS)
-    summary = align_corpus(corpus, tmp_path / "out", iterations=3, ibm1_iterations=3)
-    assert summary.pairs == len(CORPUS)
-    source = (tmp_path / "out" / "source.txt").read_text(encoding="utf-8").splitlines()
-    target = (tmp_path / "out" / "target.txt").read_text(encoding="utf-8").splitlines()
-    alignments = read_alignments(tmp_path / "out" / "alignment.txt")
+    parsed, aligned = align_stage(corpus, tmp_path / "out", align_iterations=3, ibm1_iterations=3)
+    source = (parsed / "train.source").read_text(encoding="utf-8").splitlines()
+    target = (parsed / "train.target").read_text(encoding="utf-8").splitlines()
+    alignments = read_alignments(aligned / "alignment.txt")
     assert source[4] == "= foo_bar x" and target[4] == "substitute x for foo_bar ."  # tree leaves, English tokens
-    assert len(alignments) == len(CORPUS) and sum(len(a) for a in alignments) == summary.links
+    assert len(alignments) == len(CORPUS)
     for src, trg, alignment in zip(source, target, alignments):
         assert all(link.src < len(src.split()) and link.trg < len(trg.split()) for link in alignment)
-    assert summary.unparsed == 0
     assert (1, 3) in alignments[4]  # the copied identifier foo_bar
-    assert (tmp_path / "out" / "lexicon.tsv").read_text(encoding="utf-8").startswith("src\ttrg\t")
-    trees = (tmp_path / "out" / "trees.txt").read_text(encoding="utf-8").splitlines()
+    assert (aligned / "lexicon.tsv").read_text(encoding="utf-8").startswith("src\ttrg\t")
+    trees = (parsed / "train.trees").read_text(encoding="utf-8").splitlines()
     assert [" ".join(Tree.from_sexpr(t).leaves()) for t in trees] == source
 
 
@@ -126,40 +134,53 @@ def test_pharaoh_files(tmp_path):
 
 
 def test_tokens_with_spaces_stay_one_token(tmp_path):
-    write_tokens(tmp_path / "s.txt", [["print", "'a b'"]])
-    assert (tmp_path / "s.txt").read_text(encoding="utf-8") == "print 'a\u2581b'\n"
+    corpus = write_corpus(tmp_path / "corpus", CORPUS + [("print ( 'a b' )", "print string 'a b'.")])
+    parsed, _ = align_stage(corpus, tmp_path / "out", align_iterations=1, ibm1_iterations=1)
+    assert (parsed / "train.source").read_text(encoding="utf-8").splitlines()[6] == "Call print 'a\u2581b'"
 
 
-def test_unparsable_code_falls_back_to_whitespace(tmp_path):
+def test_unparsable_code_is_skipped_and_named(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", CORPUS + [("x = = (", "broken line .")])
-    summary = align_corpus(corpus, tmp_path / "out", iterations=1, ibm1_iterations=1)
-    assert summary.pairs == 7 and summary.unparsed == 1
-    assert (tmp_path / "out" / "source.txt").read_text().splitlines()[6] == "x = = ("
-    assert (tmp_path / "out" / "trees.txt").read_text().splitlines()[6] == ""  # extract skips it
+    parsed, aligned = align_stage(corpus, tmp_path / "out", align_iterations=1, ibm1_iterations=1)
+    assert len(read_alignments(aligned / "alignment.txt")) == 6
+    assert (parsed / "skipped.txt").read_text().startswith("train.code:7: ")
 
 
-def test_align_corpus_by_name(tmp_path, monkeypatch):
+def test_align_stage_by_corpus_name(tmp_path, monkeypatch):
     write_corpus(tmp_path / "data" / "toy", CORPUS)
     monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path / "data"))
-    assert align_corpus("toy", tmp_path / "out", model="ibm1", iterations=1).pairs == 6
+    _, aligned = align_stage("toy", tmp_path / "out", align_model="ibm1", align_iterations=1)
+    assert len(read_alignments(aligned / "alignment.txt")) == 6
 
 
 def test_cli_align(tmp_path):
-    corpus = write_corpus(tmp_path / "corpus", CORPUS, split="dev")
-    result = CliRunner().invoke(main, ["align", str(corpus), "-o", str(tmp_path / "out"), "--split", "dev",
-                                       "--model", "ibm1", "--symmetrize", "union", "--iterations", "2",
-                                       "--no-identical-prior", "--language", "none", "--lang", "space"])
+    corpus = write_corpus(tmp_path / "corpus", CORPUS)
+    result = CliRunner().invoke(main, ["align", str(corpus), "-o", str(tmp_path / "out"), "-q",
+                                       "--align-model", "ibm1", "--symmetrize", "union", "--align-iterations", "2",
+                                       "--identical-prior", "0", "-l", "space", "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert "aligned 6 pairs" in result.output
-    assert (tmp_path / "out" / "source.txt").read_text().splitlines()[4] == "foo_bar = x"
-    assert not (tmp_path / "out" / "trees.txt").exists()
-    assert len(read_alignments(tmp_path / "out" / "alignment.txt")) == 6
+    assert "align " in result.output and "pairs 6" in result.output
+    target = (tmp_path / "out" / "stages" / "1-parse" / "train.target").read_text().splitlines()
+    assert target[4] == "substitute x for foo_bar."  # -l space: split at whitespace
+    assert len(read_alignments(tmp_path / "out" / "stages" / "2-align" / "alignment.txt")) == 6
+
+
+def test_cli_align_old_spellings_still_work_with_a_note(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", CORPUS)
+    result = CliRunner().invoke(main, ["align", str(corpus), "--out", str(tmp_path / "out"), "-q", "--model", "ibm1",
+                                       "--iterations", "2", "--no-identical-prior", "--lang", "space"])
+    assert result.exit_code == 0, result.output
+    assert "--iterations is deprecated" in result.output and "use --align-iterations" in result.output
+    settings = (tmp_path / "out" / "stages" / "run.toml").read_text()
+    assert 'align-model = "ibm1"' in settings and "align-iterations = 2" in settings
+    assert "identical-prior = 0.0" in settings and 'text-language = "space"' in settings
 
 
 @pytest.mark.parametrize("args, message", [
-    (["align", "{tmp}/missing", "-o", "{tmp}/out"], "no such corpus directory"),
-    (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--language", "cobol"], "no frontend for language 'cobol'"),
-    (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--split", "test"], "test.code: no such file"),
+    (["align", "{tmp}/missing", "-o", "{tmp}/out"], "no such corpus"),
+    (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--code-language", "cobol"], "no frontend for language 'cobol'"),
+    (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--split", "test"], "--split is gone"),
+    (["align", "-o", "{tmp}/out"], "give the corpus"),
 ])
 def test_cli_errors_are_one_line(tmp_path, args, message):
     write_corpus(tmp_path / "corpus", CORPUS)

@@ -1,10 +1,11 @@
 """Settings of `pseudogen train`: defaults, config files, merging, checks, signatures."""
-import click
-import pytest
-from click.testing import CliRunner
+import math
 
-from pseudogen.config import (OPTIONS, LineRange, TrainConfig, check_value, click_options, load_config_file)
+import pytest
+
+from pseudogen.config import (OPTIONS, ExtractConfig, LineRange, TrainConfig, check_value, load_config_file)
 from pseudogen.errors import PseudogenError
+from pseudogen.pipeline import STAGE_NAMES, stage_signature
 
 
 def test_defaults_follow_travatar_and_the_paper():
@@ -23,11 +24,11 @@ def test_every_option_name_is_unique_and_dashed():
 
 def test_command_line_wins_over_config_file_wins_over_defaults():
     config = TrainConfig.from_layers(
-        ({"lm-order": 3, "nbest": 20}, "train.toml"),
-        ({"lm-order": 4, "nbest": None}, "command line"),
+        ({"lm-order": 3, "tune-nbest": 20}, "train.toml"),
+        ({"lm-order": 4, "tune-nbest": None}, "command line"),
     )
     assert config.lm.lm_order == 4
-    assert config.tune.nbest == 20
+    assert config.tune.tune_nbest == 20
     assert config.align.align_iterations == 5
 
 
@@ -41,7 +42,7 @@ def test_config_file_is_read_and_checked(tmp_path):
     ("lm_order = 3\n", "unknown setting 'lm_order'"),
     ("colour = 'red'\n", "unknown setting 'colour'"),
     ("lm-order = 'three'\n", "lm-order: expected a whole number"),
-    ("lm-order = 0\n", "lm-order must be at least 1"),
+    ("lm-order = 1\n", "lm-order must be at least 2"),
     ("tuner = 'simplex'\n", "tuner must be one of mert, pro, none"),
     ("tune-lines = '9-2'\n", "tune-lines: a line range needs 1 <= FIRST <= LAST"),
     ("lm-order = \n", "not a valid TOML file"),
@@ -79,40 +80,54 @@ def test_check_value_converts_whole_numbers_to_floats_but_not_booleans():
 
 def test_signature_is_stable_and_per_stage():
     base = TrainConfig()
-    assert base.signature("align") == TrainConfig().signature("align")
+    assert stage_signature(base, "align") == stage_signature(TrainConfig(), "align")
     changed = base.with_options(lm_order=3)
-    assert changed.signature("lm") != base.signature("lm")
-    assert changed.signature("align") == base.signature("align")
-    assert changed.signature("extract") == base.signature("extract")
+    assert stage_signature(changed, "lm") != stage_signature(base, "lm")
+    assert stage_signature(changed, "align") == stage_signature(base, "align")
+    assert stage_signature(changed, "extract") == stage_signature(base, "extract")
 
 
 def test_decoding_settings_belong_to_tuning_and_evaluation():
     changed = TrainConfig().with_options(pop_limit=10)
-    assert changed.signature("tune") != TrainConfig().signature("tune")
-    assert changed.signature("evaluate") != TrainConfig().signature("evaluate")
-    assert changed.signature("lm") == TrainConfig().signature("lm")
+    assert stage_signature(changed, "tune") != stage_signature(TrainConfig(), "tune")
+    assert stage_signature(changed, "evaluate") != stage_signature(TrainConfig(), "evaluate")
+    assert stage_signature(changed, "lm") == stage_signature(TrainConfig(), "lm")
 
 
 def test_the_number_of_processes_changes_no_signature():
     changed = TrainConfig().with_options(processes=1)
-    assert all(changed.signature(s) == TrainConfig().signature(s)
-               for s in ("parse", "align", "extract", "lm", "tune", "evaluate"))
+    assert all(stage_signature(changed, s) == stage_signature(TrainConfig(), s) for s in STAGE_NAMES)
 
 
 def test_options_round_trip_through_from_options():
-    config = TrainConfig().with_options(compose=2, tuner="pro", tune_lines="1-5")
+    config = TrainConfig().with_options(compose=2, tuner="pro", tune_lines="1-5", lm_discount_fallback=False)
     assert TrainConfig.from_options(config.options()) == config
 
 
-def test_click_options_give_none_when_not_given():
-    seen = {}
+def test_old_keys_of_a_config_file_still_work_with_a_note(tmp_path, capsys):
+    path = tmp_path / "old.toml"
+    path.write_text('language = "python"\ntarget-language = "ja"\nnbest = 20\nseed = 3\n')
+    assert load_config_file(path) == {"code-language": "python", "text-language": "ja", "tune-nbest": 20,
+                                      "tune-seed": 3}
+    assert "'target-language' in " in capsys.readouterr().err
 
-    @click.command()
-    @click_options
-    def command(**settings):
-        seen.update(settings)
 
-    result = CliRunner().invoke(command, ["--lm-order", "3", "--attach", "all"])
-    assert result.exit_code == 0, result.output
-    assert seen["lm_order"] == 3 and seen["attach"] == "all" and seen["compose"] is None
-    assert CliRunner().invoke(command, ["--attach", "some"]).exit_code == 2
+@pytest.mark.parametrize("text, message", [
+    ("identical-prior = nan\n", "expected a finite number"),
+    ("p0 = inf\n", "expected a finite number"),
+    ("lm-discount-fallback = 1\n", "expected true or false"),
+    ("pop-limit = 100000000\n", "pop-limit must be at most 10000"),
+    ("[align]\np0 = 0.3\n", "a config file is flat"),
+])
+def test_every_value_is_bounded(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(PseudogenError, match=message):
+        load_config_file(path)
+
+
+def test_a_section_checks_its_fields_when_made():
+    with pytest.raises(PseudogenError, match="compose must be at least 1"):
+        ExtractConfig(compose=0)
+    assert ExtractConfig(top_n=0).top_n == 0
+    assert not math.isnan(TrainConfig().align.p0)

@@ -329,7 +329,7 @@ def test_cli_stats_error_is_one_line(cli, places):
 
 def test_cli_import_spoc_goes_on_past_bad_rows(cli, tmp_path):
     tsv = write(tmp_path / "a.tsv", SPOC_HEADER + SPOC_ROWS + "broken\n")
-    result = cli("corpus", "import-spoc", tsv, "-o", tmp_path / "out", "--split", "dev")
+    result = cli("corpus", "import-spoc", tsv, "-o", tmp_path / "out", "--into-split", "dev")
     assert result.exit_code == 0, result.output
     assert f"warning: {tsv}:6: expected 7 tab-separated fields, found 1" in result.output
     assert f"wrote 3 pairs from 2 programs to {tmp_path / 'out'}/dev.*; skipped 1 bad lines" in result.output
@@ -341,6 +341,10 @@ def test_cli_import_jsonl(cli, tmp_path):
     result = cli("corpus", "import-jsonl", path, "-o", tmp_path / "out", "--code-key", "c", "--text-key", "t")
     assert result.exit_code == 0, result.output
     assert read_split(tmp_path / "out") == [Pair("f(x)", "call f")]
+    result = cli("corpus", "import-jsonl", path, "-o", tmp_path / "out", "--code-key", "c", "--text-key", "t",
+                 "--split", "dev")  # the old spelling of --into-split
+    assert result.exit_code == 0 and "--split is deprecated" in result.output
+    assert read_split(tmp_path / "out", "dev") == [Pair("f(x)", "call f")]
 
 
 def test_cli_fetch_django_from_a_local_mirror(cli, server, tmp_path):

@@ -207,7 +207,10 @@ def test_evaluate_translator_reports_failures_and_speed():
     assert report.bleu == pytest.approx(expected, abs=1e-6)
 
 
-def test_cli_evaluate_needs_model_and_corpus(corpus):
+def test_cli_evaluate_needs_a_model_and_a_corpus(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     result = CliRunner().invoke(main, ["evaluate", str(corpus)])
-    assert result.exit_code == 2
-    assert "give MODEL CORPUS_DIR, or --hypotheses FILE CORPUS_DIR" in result.output
+    assert result.exit_code == 1
+    assert "no model given and no default model" in result.output and "give --model" in result.output
+    result = CliRunner().invoke(main, ["evaluate"])
+    assert result.exit_code == 1 and "give the CORPUS to score against" in result.output

@@ -65,10 +65,10 @@ def test_cli_parse_stdin_raw_and_pretty(runner):
 def test_cli_parse_with_another_rules_file(runner, tmp_path):
     rules = tmp_path / "mine.rules"
     rules.write_text("delete (ctx ...)\ndelete (/[a-z_]+/)\n", encoding="utf-8")
-    result = runner.invoke(main, ["parse", "--rules", str(rules), "-"], input="x\n")
+    result = runner.invoke(main, ["parse", "--rules-file", str(rules), "-"], input="x\n")
     assert result.stdout == "(Expr (value (Name (id x))))\n"
     rules.write_text("delete (ctx ...)\nsplice (value\n", encoding="utf-8")
-    result = runner.invoke(main, ["parse", "--rules", str(rules), "-"], input="x\n")
+    result = runner.invoke(main, ["parse", "--rules-file", str(rules), "-"], input="x\n")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {rules}:2: unbalanced '('")
 

@@ -20,20 +20,18 @@ def run(*args):
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     work = tmp_path_factory.mktemp("model")
-    corpus = resolve_corpus("sample")
-    (work / "train.code").write_text("".join(p.code + "\n" for p in read_split(corpus, "train")))
-    run("align", corpus, "-o", work / "align")
-    (work / "align" / "trees.txt").write_text(run("parse", work / "train.code"))
-    run("extract", work / "align", "-o", work / "rules.sqlite")
-    run("lm", corpus, "-o", work / "lm.arpa", "--order", "3")
-    ModelDirectory.create(work / "model", work / "rules.sqlite", work / "lm.arpa", lm_order=3,
-                          source_language="python", target_language="en")
+    run("align", "sample", "-o", work / "train", "-q", "-j", "1")
+    run("extract", "-o", work / "train", "-q", "-j", "1")
+    run("lm", "-o", work / "train", "-q", "--lm-order", "3")
+    stages = work / "train" / "stages"
+    ModelDirectory.create(work / "model", stages / "3-extract" / "rules.sqlite", stages / "4-lm" / "lm.arpa",
+                          lm_order=3, source_language="python", target_language="en")
     return work / "model"
 
 
 def test_evaluate_a_model(model_dir, tmp_path):
     out = tmp_path / "out.txt"
-    report = json.loads(run("evaluate", model_dir, "sample", "--json", "--processes", "1", "-o", out))
+    report = json.loads(run("evaluate", "sample", "-m", model_dir, "--json", "-j", "1", "--translations", out))
     assert report["sentences"] == len(read_split(resolve_corpus("sample"), "dev"))
     assert 5 < report["bleu"] < 100
     assert 0 <= report["unknown_rate"] < 1 and report["statements_per_second"] > 0
@@ -51,3 +49,20 @@ def test_tune_a_model_saves_new_weights(model_dir, tmp_path):
     assert "tuning BLEU" in output and "saved to" in output
     after = ModelDirectory.load(tuned).weights
     assert after != before and set(after) == set(before)
+
+
+def test_tune_a_model_with_todays_flags_and_a_dry_run(model_dir, tmp_path):
+    tuned = tmp_path / "tuned"
+    shutil.copytree(model_dir, tuned)
+    before = ModelDirectory.load(tuned).weights
+    output = run("tune", "sample", "-m", tuned, "--tune-lines", "1-20", "--tune-iterations", "2", "--tune-nbest", "20",
+                 "-j", "1", "--dry-run")
+    assert "not saved (--dry-run)" in output
+    assert ModelDirectory.load(tuned).weights == before
+
+
+def test_old_spellings_of_evaluate_work_with_a_note(model_dir, tmp_path):
+    out = tmp_path / "out.txt"
+    output = run("evaluate", model_dir, "sample", "--processes", "1", "-o", out)
+    assert "is deprecated" in output and "use -m/--model" in output and "use --translations" in output
+    assert len(out.read_text().splitlines()) == len(read_split(resolve_corpus("sample"), "dev"))

@@ -1,4 +1,5 @@
 import io
+import json
 import math
 import sqlite3
 
@@ -146,22 +147,38 @@ def test_not_a_rule_table(tmp_path):
         RuleTable.open(tmp_path / "missing.sqlite")
 
 
-def test_cli_extract_dump_query(tmp_path):
+def test_extract_dump_query(tmp_path):
     (tmp_path / "trees.txt").write_text("(A (B x))\n(A (B x)\n(A (B x))\n")
     (tmp_path / "target.txt").write_text("p\np\nq\n")
     (tmp_path / "alignment.txt").write_text("0-0\n0-0\n0-0\n")
+    pairs = read_pair_lines(tmp_path / "trees.txt", tmp_path / "target.txt", tmp_path / "alignment.txt")
+    report = build_rule_table(pairs, tmp_path / "rules.sqlite", processes=1)
+    assert report.skipped == ["line 2: unbalanced '(' in s-expression: '(A (B x)'"]
+    assert (report.rules, report.pairs) == (5, 2)
     runner = CliRunner()
-    result = runner.invoke(main, ["extract", str(tmp_path), "-o", str(tmp_path / "rules.sqlite"), "-j", "1"])
-    assert result.exit_code == 0, result.output
-    assert "skipped line 2" in result.output
-    assert "5 rules from 2 pairs (1 skipped)" in result.output
-    result = runner.invoke(main, ["rules", "dump", str(tmp_path / "rules.sqlite")])
+    result = runner.invoke(main, ["rules", "dump", "-m", str(tmp_path / "rules.sqlite")])
     assert result.exit_code == 0 and len(result.output.splitlines()) == 5
-    result = runner.invoke(main, ["rules", "query", str(tmp_path / "rules.sqlite"), "--tree", "(A (B x))"])
+    result = runner.invoke(main, ["rules", "query", "-m", str(tmp_path / "rules.sqlite"), "--tree", "(A (B x))"])
     assert result.exit_code == 0
     assert 'B ( "x" ) ||| "q" ||| egfp=-0.693147' in result.output
-    result = runner.invoke(main, ["extract", "--trees", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.sqlite")])
-    assert result.exit_code == 1 and result.output.startswith("error: ")
+    result = runner.invoke(main, ["rules", "query", str(tmp_path / "rules.sqlite"), "--tree", "(A (B x))"])
+    assert result.exit_code == 0 and "is deprecated" in result.output  # the old form, MODEL as an argument
+
+
+def test_cli_extract_on_a_stage_directory(tmp_path):
+    runner = CliRunner()
+    model = str(tmp_path / "m")
+    result = runner.invoke(main, ["align", "sample", "-o", model, "-q", "-j", "1", "--align-iterations", "1"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["extract", "-o", model, "-q", "-j", "1", "--compose", "2"])
+    assert result.exit_code == 0, result.output
+    assert "(reused)" in result.output and "rules " in result.output
+    with RuleTable.open(tmp_path / "m" / "stages" / "3-extract" / "rules.sqlite") as table:
+        meta = table.meta()
+    assert json.loads(meta["extract_config"])["compose"] == 2
+    assert set(json.loads(meta["inputs"])) == {"parse", "align"} and meta["pseudogen_version"]
+    result = runner.invoke(main, ["extract", "--trees", "trees.txt", "-o", model])
+    assert result.exit_code == 1 and result.output.startswith("error: --trees is gone: ")
 
 
 def test_a_line_that_is_not_utf8_is_skipped(tmp_path):
@@ -191,10 +208,11 @@ def test_pairs_aligned_over_other_tokens_are_skipped(tmp_path):
     (tmp_path / "target.txt").write_text("p\nq\n")
     (tmp_path / "alignment.txt").write_text("0-0\n0-0\n")
     (tmp_path / "source.txt").write_text("x\ny\n")
-    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(tmp_path / "rules.sqlite"), "-j", "1"])
-    assert result.exit_code == 0, result.output
-    assert "skipped line 2: the aligned tokens 'y' are not the tree's leaves 'x'" in result.output
-    assert "from 1 pairs (1 skipped)" in result.output
+    pairs = read_pair_lines(tmp_path / "trees.txt", tmp_path / "target.txt", tmp_path / "alignment.txt",
+                            tmp_path / "source.txt")
+    report = build_rule_table(pairs, tmp_path / "rules.sqlite", processes=1)
+    assert report.skipped == ["line 2: the aligned tokens 'y' are not the tree's leaves 'x'"]
+    assert report.pairs == 1
 
 
 class DictLexicon:
@@ -215,11 +233,11 @@ def test_an_aligner_lexicon_is_used_when_given(tmp_path):
     (tmp_path / "w").write_text("p\n")
     (tmp_path / "a").write_text("0-0\n")
     lexicon = DictLexicon({("x", "p"): 0.25, (None, "p"): 0.75}, {("x", "p"): 0.5})
-    build_rule_table(tmp_path / "t", tmp_path / "w", tmp_path / "a", tmp_path / "r.sqlite", processes=1,
-                     lexicon=lexicon, lexical="ibm1")
+    build_rule_table(read_pair_lines(tmp_path / "t", tmp_path / "w", tmp_path / "a"), tmp_path / "r.sqlite",
+                     ExtractConfig(lexical="ibm1"), processes=1, lexicon=lexicon)
     with RuleTable.open(tmp_path / "r.sqlite") as table:
         (rule,) = [r for r in table.matching(Tree.from_sexpr("(B x)"))]
-        assert table.meta()["lexicon"] == "DictLexicon"
+        assert table.meta()["lexicon"] == "aligner"
     assert rule.features["egfl"] == pytest.approx(math.log((0.25 + 0.75) / 2), abs=1e-6)
     assert rule.features["fgel"] == pytest.approx(math.log((0.5 + MIN_PROB) / 2), abs=1e-6)
 
@@ -231,7 +249,7 @@ def test_query_parses_code_with_the_frontend(tmp_path):
     tree = get_frontend("python").parse("x = 1")  # (Assign (HEAD =) (Name x) (Num 1))
     counts = extract_corpus([(tree, "set x to 1".split(), Alignment.from_pharaoh("1-1 2-3"))], processes=1)
     write_rule_table(tmp_path / "rules.sqlite", score_rules(counts))
-    result = CliRunner().invoke(main, ["rules", "query", str(tmp_path), "x = 1"])  # a model directory works too
+    result = CliRunner().invoke(main, ["rules", "query", "x = 1", "-m", str(tmp_path)])  # a model directory works too
     assert result.exit_code == 0, result.output
     assert "Assign ( HEAD ( \"=\" ) x0:Name x1:Num ) ||| \"set\" x0 \"to\" x1 |||" in result.output
     assert "(Name x)  (1 rules)" in result.output

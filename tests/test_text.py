@@ -115,8 +115,10 @@ def test_cli_tokenize_and_back():
     assert tokens.output == "call f(x) with string 'a\u2581b' , ok .\nfrom django @.@ conf import settings .\n"
     back = runner.invoke(main, ["tokenize", "--detokenize"], input=tokens.output)
     assert back.output == text
-    bad = runner.invoke(main, ["tokenize", "--lang", "xx"], input=text)
-    assert (bad.exit_code, bad.output) == (1, "error: no tokenizer for language 'xx'; known: en, ja, space\n")
+    bad = runner.invoke(main, ["tokenize", "-l", "xx"], input=text)
+    assert bad.exit_code == 2 and "Invalid value for '-l' / '--text-language': 'xx' is not one of" in bad.output
+    old = runner.invoke(main, ["tokenize", "--lang", "space"], input=text)
+    assert old.exit_code == 0 and "--lang is deprecated" in old.stderr
 
 
 def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path):

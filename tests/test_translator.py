@@ -105,6 +105,7 @@ TRAIN = [  # code, description, links (leaf i - word j)
 def model_dir(tmp_path_factory):
     from pseudogen.lm.kneser_ney import KneserNeyEstimator
     from pseudogen.model import ModelDirectory
+    from pseudogen.extract.corpus import read_pair_lines
     from pseudogen.ruletable.build import build_rule_table
     from pseudogen.syntax.frontends import get_frontend
 
@@ -113,8 +114,8 @@ def model_dir(tmp_path_factory):
     (work / "trees.txt").write_text("".join(python.parse(c).to_sexpr() + "\n" for c, _, _ in TRAIN))
     (work / "target.txt").write_text("".join(t + "\n" for _, t, _ in TRAIN))
     (work / "alignment.txt").write_text("".join(a + "\n" for _, _, a in TRAIN))
-    build_rule_table(work / "trees.txt", work / "target.txt", work / "alignment.txt", work / "rules.sqlite",
-                     processes=1)
+    pairs = read_pair_lines(work / "trees.txt", work / "target.txt", work / "alignment.txt")
+    build_rule_table(pairs, work / "rules.sqlite", processes=1)
     lm = KneserNeyEstimator(order=3, discount_fallback=(0.5, 1.0, 1.5)).fit(t.split() for _, t, _ in TRAIN)
     lm.write_arpa(work / "lm.arpa")
     return ModelDirectory.create(work / "model", work / "rules.sqlite", work / "lm.arpa", 3, "python", "en").path

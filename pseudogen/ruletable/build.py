@@ -22,6 +22,7 @@ from pseudogen.config import ExtractConfig
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.corpus import PairLines, extract_lines
 from pseudogen.ruletable.features import score_rules
+from pseudogen.ruletable.lexical import Lexicon
 from pseudogen.ruletable.sqlite import write_rule_table
 
 
@@ -35,22 +36,16 @@ class BuildReport:
 
 
 def build_rule_table(pairs: Iterable[PairLines], output: Path, settings: ExtractConfig = ExtractConfig(),
-                     processes: int = 2, lexicon_file: Path | None = None, inputs: Mapping[str, str] | None = None,
+                     processes: int = 2, lexicon: Lexicon | None = None, inputs: Mapping[str, str] | None = None,
                      on_scoring: Callable[[int], None] | None = None) -> BuildReport:
     """Extract rules from the pairs and write the scored table to `output`.
 
-    With `settings.lexicon == "aligner"` the lexical weights use the aligner's
-    `lexicon_file` (align.lexicon); with "links", the alignment links' counts.
-    `inputs` (what the pairs came from, e.g. stage digests) goes into the
-    table's meta; `on_scoring(rules)` is called when extraction is done.
+    The lexical weights use `lexicon` (the aligner's, `align.lexicon`: what
+    `settings.lexicon == "aligner"` asks for) or, without it, the alignment
+    links' counts. `inputs` (what the pairs came from, e.g. stage digests)
+    goes into the table's meta; `on_scoring(rules)` is called when extraction
+    is done.
     """
-    from pseudogen.align.lexicon import Lexicon
-
-    lexicon = None
-    if settings.lexicon == "aligner":
-        if lexicon_file is None or not Path(lexicon_file).is_file():
-            raise PseudogenError("--lexicon aligner needs the aligner's lexicon.tsv", str(lexicon_file))
-        lexicon = Lexicon.load(Path(lexicon_file))
     started = time.perf_counter()
     counts = extract_lines(pairs, settings, processes)
     extracted = time.perf_counter()
@@ -62,7 +57,7 @@ def build_rule_table(pairs: Iterable[PairLines], output: Path, settings: Extract
         "pseudogen_version": __version__,
         "extract_config": json.dumps(settings.limits(), sort_keys=True),
         "lexical_weight": settings.lexical,
-        "lexicon": settings.lexicon,
+        "lexicon": "aligner" if lexicon is not None else "links",
         "top_n": str(settings.top_n),
         "inputs": json.dumps(dict(inputs or {}), sort_keys=True),
         "pairs": str(counts.pairs),
