@@ -15,6 +15,7 @@ import click
 
 from pseudogen import __version__
 from pseudogen.errors import PseudogenError
+from pseudogen.neural.config import NEURAL_OPTIONS
 from pseudogen.options import given_settings, options, settings_of
 
 
@@ -244,19 +245,24 @@ def rules_query(code, old_code, model, tree, code_language):
 
 @main.command("translate")
 @_input_argument
-@options("model", "output", "nbest", "explain", "pop-limit", layered=("pop-limit",),
-         help={"output": "File to write (default: stdout)."})
-def translate_command(input_file, model, output, nbest, explain, pop_limit) -> None:
-    """Translate each statement line of INPUT (a file, or - for stdin, the default) into a pseudo-code line."""
+@options("model", "output", "nbest", "explain", "pop-limit", "beam", layered=("pop-limit", "beam"),
+         help={"output": "File to write (default: stdout).",
+               "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
+               "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
+def translate_command(input_file, model, output, nbest, explain, pop_limit, beam) -> None:
+    """Translate each statement line of INPUT (a file, or - for stdin, the default) into a pseudo-code line.
+
+    MODEL is a statistical model directory or a neural checkpoint.
+    """
     import io
 
-    from pseudogen.translator import Translator, translate_lines
+    from pseudogen.translation import load_translator, write_translations
 
-    translator = Translator(_model_or_default(model), pop_limit=pop_limit)
+    translator = load_translator(_model_or_default(model), beam=beam, pop_limit=pop_limit)
     name = getattr(input_file, "name", "<stdin>")
     lines = io.TextIOWrapper(input_file, encoding="utf-8", errors="strict", newline=None)
     with _output(output) as out:
-        failed = translate_lines(translator, lines, out, sys.stderr, name, nbest, explain)
+        failed = write_translations(translator, lines, out, sys.stderr, name, nbest, explain)
     if failed:
         click.echo(f"error: {failed} line(s) could not be translated", err=True)
         sys.exit(1)
@@ -418,18 +424,20 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
 @click.argument("corpus", required=False)
 @click.argument("old_corpus", required=False, metavar="")
 @options("model", "hypotheses", "split", "text-language", "by-construct", "json", "translations", "processes",
-         command="evaluate", help={"text-language": "With --hypotheses: the language of the text side."})
+         "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
+         help={"text-language": "With --hypotheses: the language of the text side.",
+               "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
+               "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
 def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, by_construct, json, translations,
-                     processes) -> None:
+                     processes, pop_limit, beam) -> None:
     """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a), RIBES, exact match.
 
-    With -m MODEL (or the default model) the split is translated first; with
-    --hypotheses FILE, that output file is scored. CORPUS is a corpus
-    directory or name (django, sample).
+    With -m MODEL (a statistical model or a neural checkpoint; by default the
+    default model) the split is translated first; with --hypotheses FILE, that
+    output file is scored. CORPUS is a corpus directory or name (django, sample).
     """
-    from pathlib import Path
-
     from pseudogen.evaluate.run import evaluate_model, evaluate_output_file
+    from pseudogen.translation import write_lines
 
     if old_corpus is not None:  # `pseudogen evaluate MODEL CORPUS`, the old form
         model, corpus = _model_or_default(model, corpus, "evaluate"), old_corpus
@@ -443,95 +451,80 @@ def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language
             click.echo(f"error: {place}: {message}", err=True)
 
         report, outputs = evaluate_model(_model_or_default(model), corpus, split, by_construct, processes, command,
-                                         warn)
+                                         warn, beam=beam, pop_limit=pop_limit)
         if translations:
-            Path(translations).write_text("".join(line + "\n" for line in outputs), encoding="utf-8")
+            write_lines(translations, outputs)
     click.echo(report.to_json() if json else report.to_table())
 
 
 # --- neural ---
-
-def _neural_config_options(command):
-    """One option per NeuralConfig key (flag = key with dashes); None means "not given"."""
-    from dataclasses import fields
-
-    from pseudogen.neural.config import NeuralConfig
-
-    for field in reversed(fields(NeuralConfig)):
-        if field.name in ("arch", "copy", "direction"):
-            continue
-        kind = {"int": int, "float": float, "str": str, "bool": bool}[field.type]
-        flag = "--" + field.name.replace("_", "-")
-        command = click.option(flag, field.name, type=kind, default=None,
-                               help=f"default {field.default!r}")(command)
-    return command
-
 
 @main.group()
 def neural() -> None:
     """Neural sequence-to-sequence baselines (needs the `neural` extra: torch)."""
 
 
+NEURAL_SETTINGS = [option.name for option in NEURAL_OPTIONS]
+
+
 @neural.command("train")
-@click.argument("corpus", type=click.Path(file_okay=False, path_type=str))
-@click.option("--arch", type=click.Choice(["rnn", "lstm", "attention", "transformer"]), default=None, help="default attention")
-@click.option("--copy/--no-copy", default=None, help="pointer-generator copying (attention, transformer)")
-@click.option("--direction", type=click.Choice(["code2text", "text2code"]), default=None, help="default code2text")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="JSON file of config keys")
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="checkpoint directory to write")
-@click.option("--quiet", is_flag=True, help="no progress bars")
-@_neural_config_options
-def neural_train(corpus, config_file, out, quiet, **options) -> None:
-    """Train a model on CORPUS (a directory with train/dev .code/.anno files)."""
+@click.argument("corpus")
+@options("output", "config", "quiet", *NEURAL_SETTINGS, command="neural train", layered=tuple(NEURAL_SETTINGS),
+         required=("output",), help={"output": "Checkpoint directory to write."})
+def neural_train(corpus, output, config, quiet, **values) -> None:
+    """Train a model on CORPUS (a directory or name with train/dev .code/.anno files)."""
     from pseudogen.neural import require_torch
 
     require_torch()
     from pseudogen.neural.config import merged_config
     from pseudogen.neural.pipeline import train_on_corpus
 
-    translator = train_on_corpus(corpus, merged_config(config_file, options), out, progress=not quiet)
+    settings = merged_config(config, given_settings(values, NEURAL_SETTINGS))
+    translator = train_on_corpus(corpus, settings, output, progress=not quiet)
     history = translator.history
-    click.echo(f"{history.stop_reason}; kept epoch {history.best_epoch}; {history.train_seconds:.0f} s; saved to {out}")
+    click.echo(f"{history.stop_reason}; kept epoch {history.best_epoch}; {history.train_seconds:.0f} s; "
+               f"saved to {output}")
     for note in history.notes:
         click.echo(f"note: {note}")
 
 
-@neural.command("translate")
-@click.argument("model", type=click.Path(file_okay=False))
-@click.argument("input", type=click.File("r", encoding="utf-8"), default="-")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
-@click.option("--beam", type=click.IntRange(1), default=None, help="beam width (1: greedy); default: the model's")
-def neural_translate(model, input, output, beam) -> None:
-    """Translate INPUT (one source sentence a line; default stdin) with the checkpoint MODEL."""
+@neural.command("translate", hidden=True)
+@click.argument("old_model", metavar="MODEL")
+@_input_argument
+@options("output", "beam", layered=("beam",))
+@click.pass_context
+def neural_translate(ctx, old_model, input_file, output, beam) -> None:
+    """Deprecated: `pseudogen translate -m MODEL` translates with a neural checkpoint too."""
+    from pseudogen.config import deprecation_note
     from pseudogen.neural import require_torch
 
     require_torch()
-    from pseudogen.neural.pipeline import translate_lines
-    from pseudogen.neural.translator import Translator
-
-    for line in translate_lines(Translator.load(model), input, beam):
-        output.write(line + "\n")
+    deprecation_note("`pseudogen neural translate MODEL`", "`pseudogen translate -m MODEL`")
+    ctx.invoke(translate_command, input_file=input_file, model=old_model, output=output, nbest=0, explain=False,
+               pop_limit=None, beam=beam)
 
 
 @neural.command("evaluate")
-@click.argument("model", type=click.Path(file_okay=False))
-@click.argument("corpus", type=click.Path(file_okay=False))
-@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="dev")
-@click.option("--beam", type=click.IntRange(1), default=None, help="beam width (1: greedy); default: the model's")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="also write the figures as JSON")
-@click.option("--outputs", type=click.File("w", encoding="utf-8"), default=None, help="write the translations here")
-@click.option("--python-checks/--no-python-checks", default=True, help="parse generated code with Python's ast (off for C++)")
-def neural_evaluate(model, corpus, split, beam, json_path, outputs, python_checks) -> None:
-    """Score the checkpoint MODEL on a split of CORPUS: BLEU, exact match, token accuracy, code checks."""
+@click.argument("corpus")
+@click.argument("old_corpus", required=False, metavar="")
+@options("model", "split", "beam", "by-construct", "json", "translations", command="neural evaluate",
+         layered=("beam",), help={"model": "The neural checkpoint to score.",
+                                  "beam": "Beam width, 1 for greedy search (default: the model's)."})
+def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, translations) -> None:
+    """Score a neural checkpoint on a split of CORPUS: `pseudogen evaluate`'s report, token accuracy, attention."""
     from pseudogen.neural import require_torch
 
     require_torch()
-    from pseudogen.neural.pipeline import evaluate_on_corpus, evaluation_text, save_evaluation
-    from pseudogen.neural.translator import Translator
+    from pseudogen.neural.evaluation import evaluate_checkpoint
+    from pseudogen.translation import load_translator, write_lines
 
-    evaluation, translations = evaluate_on_corpus(Translator.load(model), corpus, split, beam, python_checks, progress=True)
-    click.echo(evaluation_text(evaluation))
-    if json_path:
-        save_evaluation(evaluation, json_path)
-    if outputs:
-        outputs.writelines(" ".join(t.tokens) + "\n" for t in translations)
+    if old_corpus is not None:  # `pseudogen neural evaluate MODEL CORPUS`, the old form
+        model, corpus = _model_or_default(model, corpus, "neural evaluate"), old_corpus
+    if model is None:
+        raise PseudogenError("give the checkpoint to score with -m MODEL")
+    command = "pseudogen " + " ".join(sys.argv[1:])
+    evaluation, found = evaluate_checkpoint(load_translator(model, beam=beam), corpus, split, by_construct, command,
+                                            progress=True)
+    click.echo(evaluation.to_json() if json else evaluation.to_table())
+    if translations:
+        write_lines(translations, [t.text for t in found])

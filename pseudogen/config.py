@@ -326,8 +326,10 @@ def lookup(index: Mapping[str, Option], name: str, place: str) -> Option:
     """The option called `name` (an old name is read with a deprecation note), or an error naming it."""
     option = index.get(name)
     if option is None:
+        dashed = name.replace("_", "-")
+        hint = f" (did you mean {dashed!r}?)" if dashed in index else ""
         known = ", ".join(sorted(n for n, o in index.items() if o.name == n))
-        raise PseudogenError(f"unknown setting {name!r} (known: {known})", place)
+        raise PseudogenError(f"unknown setting {name!r}{hint}; known: {known}", place)
     if name != option.name:
         deprecation_note(f"{name!r} in {place}", f"{option.name!r}")
     return option

@@ -32,6 +32,7 @@ import click
 from pseudogen.config import OPTIONS as SETTINGS
 from pseudogen.config import Option, deprecation_note
 from pseudogen.errors import PseudogenError
+from pseudogen.neural.config import NEURAL_OPTIONS
 from pseudogen.pipeline import STAGE_NAMES
 
 COMMAND_OPTIONS: tuple[Option, ...] = (
@@ -94,16 +95,18 @@ REMOVED_FLAGS: dict[tuple[str, str], str] = {
 
 
 def _all_options() -> dict[str, Option]:
-    from pseudogen.neural import config as neural_config
-
-    NEURAL_OPTIONS = getattr(neural_config, "NEURAL_OPTIONS", ())  # TODO(merge neural-eval): import it
-
+    """Every declared option by name; a concept that a model and a neural experiment share (the languages)
+    is declared by both, and must be declared alike."""
     declared: dict[str, Option] = {}
     for option in (*SETTINGS, *NEURAL_OPTIONS, *COMMAND_OPTIONS):
-        if option.name in declared and declared[option.name] != option:
+        first = declared.setdefault(option.name, option)
+        if _contract(first) != _contract(option):
             raise PseudogenError(f"option --{option.name} is declared twice, differently")
-        declared[option.name] = option
     return declared
+
+
+def _contract(option: Option) -> tuple:
+    return option.kind, option.default, option.choices, option.minimum, option.maximum, option.short
 
 
 DECLARED: dict[str, Option] = _all_options()
@@ -135,7 +138,7 @@ def _click_option(option: Option, layered: bool, help: str | None, required: boo
     flags = short + [f"--{option.name}"]
     text = help or option.help
     default = None if layered else option.default
-    if layered and option.default is not None:
+    if layered and option.default is not None and not help:
         shown = str(option.default).lower() if option.kind is bool else option.default
         text = f"{text}  [default: {shown}]"
     if option.kind is bool:

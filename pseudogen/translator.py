@@ -9,6 +9,13 @@ its derivation (for `--explain`) and its feature vector: the sum of its rules'
 features plus `lm`, the log10 probability of the whole output sentence, so that
 `score == weights . features` (what a tuner needs).
 
+`StatisticalTranslator` is the statistical family's implementation of
+`pseudogen.translation.Translator` (line by line: `batch_size` is 1), and its
+results are `StatisticalTranslation`s, `pseudogen.translation.Translation`s
+with the features and derivation. `decode_lines` writes the n-best lists and
+derivations that only this family has; plain translation of a file goes
+through `pseudogen.translation.translate_lines`, the same for both families.
+
 Files are translated line by line; a line that cannot be parsed gives a
 message on stderr (with its line number) and an empty output line, so output
 lines stay aligned with input lines, and the others are translated anyway. A
@@ -16,8 +23,10 @@ blank input line gives a blank output line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, TextIO
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence, TextIO
 
 from pseudogen.decode.cube_pruning import cube_prune
 from pseudogen.decode.derivation import Derivation, Step, format_explanation
@@ -25,22 +34,27 @@ from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
 from pseudogen.decode.kbest import KBest, best_derivation
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
+from pseudogen.translation import Translation, translate_safely
+
+UNKNOWN_FEATURE = "unk"
 
 
-@dataclass
-class Translation:
-    words: list[str]
-    text: str  # detokenised
-    score: float
-    features: dict[str, float]
-    derivation: Derivation
+@dataclass(kw_only=True)
+class StatisticalTranslation(Translation):
+    """A `Translation` with the feature vector and the derivation that made it."""
+
+    features: dict[str, float] = field(default_factory=dict)
+    derivation: Derivation | None = None
 
     def explain(self) -> list[Step]:
         return self.derivation.explain()
 
 
-class Translator:
-    """`Translator(model_dir)`; or `Translator.from_parts(...)` with a grammar held in memory."""
+class StatisticalTranslator:
+    """`StatisticalTranslator(model_dir)`; or `.from_parts(...)` with a grammar held in memory."""
+
+    direction = "code2text"
+    batch_size = 1
 
     def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None):
         from pseudogen.model import ModelDirectory
@@ -67,7 +81,7 @@ class Translator:
         pop_limit: int,
         parse: Callable[[str], Tree] | None = None,
         detokenize: Callable[[list[str]], str] | None = None,
-    ) -> Translator:
+    ) -> StatisticalTranslator:
         """A translator over given pieces (no model directory): tests, tuning experiments."""
         self = cls.__new__(cls)
         self.model = None
@@ -78,6 +92,14 @@ class Translator:
         self._detokenize = detokenize or " ".join
         self._edges = None
         return self
+
+    @property
+    def code_language(self) -> str:
+        return self.model.source_language if self.model is not None else ""
+
+    @property
+    def text_language(self) -> str:
+        return self.model.target_language if self.model is not None else "space"
 
     # -- the pieces, opened on first use ----------------------------------------------
     @property
@@ -106,16 +128,24 @@ class Translator:
         return self._detokenize(words)
 
     # -- translation ---------------------------------------------------------------------
-    def translate(self, line: str) -> Translation:
-        return self.translate_tree(self.parse(line))
+    def translate(self, line: str) -> StatisticalTranslation:
+        """The best translation of one line of code (a PseudogenError if it cannot be parsed)."""
+        started = time.perf_counter()
+        result = self.translate_tree(self.parse(line))
+        result.seconds = time.perf_counter() - started
+        return result
 
-    def translate_tree(self, tree: Tree) -> Translation:
+    def translate_all(self, lines: Sequence[str]) -> list[Translation]:
+        """The best translation of each line, in order; a bad line gives an empty one with its error."""
+        return [translate_safely(self, line) for line in lines]
+
+    def translate_tree(self, tree: Tree) -> StatisticalTranslation:
         return self.nbest_tree(tree, 1)[0]
 
-    def nbest(self, line: str, n: int) -> list[Translation]:
+    def nbest(self, line: str, n: int) -> list[StatisticalTranslation]:
         return self.nbest_tree(self.parse(line), n)
 
-    def nbest_tree(self, tree: Tree, n: int) -> list[Translation]:
+    def nbest_tree(self, tree: Tree, n: int) -> list[StatisticalTranslation]:
         """The n best distinct output strings, best first, each with features and score."""
         lm = self.lm
         if self._edges is None or self._edges.weights != self.weights:
@@ -127,17 +157,19 @@ class Translator:
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
         return [self._translation(derivation) for _, derivation in found]
 
-    def _translation(self, derivation: Derivation) -> Translation:
+    def _translation(self, derivation: Derivation) -> StatisticalTranslation:
         words = derivation.words()
         features = derivation.rule_features()
         if self.lm is not None:
             features["lm"] = self.lm.sentence_score(words)
         score = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return Translation(words, self.detokenize(words), score, features, derivation)
+        return StatisticalTranslation(text=self.detokenize(words), words=words, score=score,
+                                      unknown=float(features.get(UNKNOWN_FEATURE, 0.0)), features=features,
+                                      derivation=derivation)
 
 
-def translate_lines(
-    translator: Translator,
+def decode_lines(
+    translator: StatisticalTranslator,
     lines: Iterable[str],
     out: TextIO,
     errors: TextIO,
@@ -145,7 +177,10 @@ def translate_lines(
     nbest: int = 0,
     explain: bool = False,
 ) -> int:
-    """Translate each line to `out`; report bad lines on `errors`. Returns how many failed."""
+    """Translate each line to `out` (1-best, or `nbest` in Moses form; with derivations when `explain`).
+
+    Bad lines are reported on `errors`; returns how many failed.
+    """
     failed = 0
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")
@@ -169,7 +204,7 @@ def translate_lines(
     return failed
 
 
-def _format(results: list[Translation], index: int, nbest: int, explain: bool) -> str:
+def _format(results: list[StatisticalTranslation], index: int, nbest: int, explain: bool) -> str:
     if not nbest:
         text = results[0].text + "\n"
         if explain:
@@ -201,3 +236,4 @@ def _check_pop_limit(pop_limit) -> int:
     if not isinstance(pop_limit, int) or pop_limit < 1:
         raise PseudogenError(f"the pop limit must be a positive integer, not {pop_limit!r}")
     return pop_limit
+

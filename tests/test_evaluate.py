@@ -177,14 +177,14 @@ def test_cli_evaluate_wrong_line_count_is_one_line_error(corpus, tmp_path):
 
 
 def open_toy_translator():
-    from pseudogen.evaluate.run import TranslatedLine
+    from pseudogen.translation import Translation
 
     outputs = dict(zip(CODE, OUTPUT))
 
     def translate(line):
         if line == "break":
-            return TranslatedLine("", 0.0, 0.01, "cannot parse")
-        return TranslatedLine(outputs[line], 1.0, 0.01)
+            return Translation(text="", unknown=0.0, error="cannot parse", seconds=0.01)
+        return Translation(text=outputs[line], unknown=1.0, seconds=0.01)
 
     return translate
 

@@ -86,7 +86,7 @@ def test_corrupt_lm_is_reported_on_first_use(model):
 
 def test_tree_rules_travel_with_the_model_and_the_translator_parses_with_them(tmp_path):
     from pseudogen.model import TREE_RULES_FILE
-    from pseudogen.translator import Translator
+    from pseudogen.translator import StatisticalTranslator
 
     rules = tmp_path / "table.sqlite"
     rules.write_bytes(b"rule table bytes")
@@ -97,5 +97,5 @@ def test_tree_rules_travel_with_the_model_and_the_translator_parses_with_them(tm
     loaded = ModelDirectory.load(created.path)
     assert loaded.tree_rules == TREE_RULES_FILE
     assert (loaded.path / TREE_RULES_FILE).read_text(encoding="utf-8") == tree_rules.read_text(encoding="utf-8")
-    tree = Translator(loaded).parse("x = 1")
+    tree = StatisticalTranslator(loaded).parse("x = 1")
     assert tree.to_sexpr().startswith("(Assign (targets (Name (id x) (ctx (Store)))) (value (Constant")

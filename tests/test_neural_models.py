@@ -1,16 +1,20 @@
 """Each architecture, tiny: shapes, a training step, greedy and beam search, copying, save/load."""
-import pytest
-import torch
+from dataclasses import replace
 
-from neural_corpus import PAIRS
-from pseudogen.errors import PseudogenError
-from pseudogen.neural.config import NeuralConfig
-from pseudogen.neural.data import Example, batches, make_batch
-from pseudogen.neural.models import get_model
-from pseudogen.neural.search import beam_search, greedy_search
-from pseudogen.neural.train import History, seed_everything
-from pseudogen.neural.translator import Translator
-from pseudogen.neural.vocab import EOS_ID, Vocab
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from neural_corpus import PAIRS  # noqa: E402
+from pseudogen.errors import PseudogenError  # noqa: E402
+from pseudogen.neural.config import NeuralConfig  # noqa: E402
+from pseudogen.neural.data import Example, batches, make_batch  # noqa: E402
+from pseudogen.neural.history import History  # noqa: E402
+from pseudogen.neural.models import get_model  # noqa: E402
+from pseudogen.neural.search import beam_search, greedy_search  # noqa: E402
+from pseudogen.neural.train import seed_everything  # noqa: E402
+from pseudogen.neural.translator import NeuralTranslator  # noqa: E402
+from pseudogen.neural.vocab import EOS_ID, Vocab  # noqa: E402
 
 ARCHS = [("rnn", False), ("lstm", False), ("attention", False), ("attention", True), ("transformer", False), ("transformer", True)]
 EXAMPLES = [Example(code.split(), text.split()) for code, text in PAIRS]
@@ -86,9 +90,9 @@ def test_copy_outputs_an_out_of_vocabulary_source_token(arch):
     with torch.no_grad():  # switch fully to copying: p_gen = σ(-30) ≈ 0
         model.pointer.switch.weight.zero_()
         model.pointer.switch.bias.fill_(-30.0)
-    translator = Translator(config, model, source, target)
-    [translation] = translator.translate([["frobnicate", "wibble"]], beam=1)
-    assert translation.tokens and set(translation.tokens) <= {"frobnicate", "wibble"}
+    translator = NeuralTranslator(config, model, source, target)
+    [translation] = translator.translate_tokens([["frobnicate", "wibble"]], beam=1)
+    assert translation.words and set(translation.words) <= {"frobnicate", "wibble"}
     assert "frobnicate" not in target and "wibble" not in target
 
 
@@ -100,27 +104,27 @@ def test_copy_needs_attention():
 @pytest.mark.parametrize("arch,copy", ARCHS)
 def test_save_load_round_trip(tmp_path, arch, copy):
     config, model, source, target = build(arch, copy)
-    translator = Translator(config, model, source, target, History(best_epoch=1, stop_reason="test"))
+    translator = NeuralTranslator(config, model, source, target, History(best_epoch=1, stop_reason="test"))
     translator.save(tmp_path / "ckpt")
-    loaded = Translator.load(tmp_path / "ckpt")
+    loaded = NeuralTranslator.load(tmp_path / "ckpt")
     sources = [e.source for e in EXAMPLES[:4]]
     model.eval()
-    assert [t.tokens for t in loaded.translate(sources, beam=2)] == [t.tokens for t in translator.translate(sources, beam=2)]
+    assert [t.words for t in loaded.translate_tokens(sources, beam=2)] == [t.words for t in translator.translate_tokens(sources, beam=2)]
     assert loaded.history.stop_reason == "test"
 
 
 def test_load_rejects_a_mismatched_state_dict(tmp_path):
     config, model, source, target = build("lstm", False)
-    Translator(config, model, source, target).save(tmp_path / "ckpt")
-    bigger = NeuralConfig(**{**config.to_dict(), "hidden_size": 32})
+    NeuralTranslator(config, model, source, target).save(tmp_path / "ckpt")
+    bigger = replace(config, hidden_size=32)
     bigger.save(tmp_path / "ckpt" / "config.json")
     with pytest.raises(PseudogenError, match="corrupt or mismatched"):
-        Translator.load(tmp_path / "ckpt")
+        NeuralTranslator.load(tmp_path / "ckpt")
 
 
 def test_load_of_a_missing_checkpoint_names_the_missing_files(tmp_path):
     with pytest.raises(PseudogenError, match="model.pt"):
-        Translator.load(tmp_path)
+        NeuralTranslator.load(tmp_path)
 
 
 def test_a_trained_copy_model_copies_unseen_names():
@@ -130,15 +134,39 @@ def test_a_trained_copy_model_copies_unseen_names():
     examples = [Example(f"{v} = {n}".split(), f"substitute {n} for {v} .".split()) for n in names for v in ("x", "y")]
     config = tiny("attention", True, hidden_size=32, batch_size=8, lr=1e-2, epochs=10, patience=10)
     translator = train(config, examples, examples[:4], progress=False)
-    [first, second] = translator.translate([["x", "=", "uniform"], ["y", "=", "victor"]], beam=1)
-    assert "uniform" in first.tokens and "victor" in second.tokens
+    [first, second] = translator.translate_tokens([["x", "=", "uniform"], ["y", "=", "victor"]], beam=1)
+    assert "uniform" in first.words and "victor" in second.words
     assert "uniform" not in translator.target_vocab
 
 
 @pytest.mark.parametrize("arch,copy", ARCHS)
 def test_empty_and_very_long_sources_translate(arch, copy):
     config, model, source, target = build(arch, copy)
-    translator = Translator(config, model, source, target)
+    translator = NeuralTranslator(config, model, source, target)
     long_source = ["x", "=", "foo", "(", ")"] * 220  # longer than the Transformer's position table
-    [empty, long] = translator.translate([[], long_source], beam=1)
-    assert isinstance(empty.tokens, list) and isinstance(long.tokens, list)
+    [empty, long] = translator.translate_tokens([[], long_source], beam=1)
+    assert isinstance(empty.words, list) and isinstance(long.words, list)
+
+
+def test_translate_all_tokenises_and_detokenises_lines():
+    config, model, source, target = build("attention", True, text_language="en")
+    translator = NeuralTranslator(config, model, source, target)
+    lines = ["return x", "", "if y == 2 :"]
+    found = translator.translate_all(lines)
+    assert [t.words for t in found] == [t.words for t in translator.translate_tokens([line.split() for line in lines])]
+    assert found[1].text == "" and found[1].words == [] and found[1].error is None
+    assert all(t.unknown == t.words.count("<unk>") and t.seconds >= 0 for t in found)
+    assert translator.translate("return x").words == found[0].words
+
+
+def test_a_checkpoint_with_the_old_config_names_loads(tmp_path):
+    import json
+
+    config, model, source, target = build("lstm", False)
+    NeuralTranslator(config, model, source, target).save(tmp_path / "ckpt")
+    old = {key.replace("-", "_"): value for key, value in config.options().items()}
+    del old["text_language"], old["code_language"]
+    old["text_tokenizer"] = "whitespace"
+    (tmp_path / "ckpt" / "config.json").write_text(json.dumps(old))
+    loaded = NeuralTranslator.load(tmp_path / "ckpt", beam=1)
+    assert loaded.config == replace(config, text_language="space", beam=1)

@@ -3,7 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from neural_corpus import write_corpus
+
+pytest.importorskip("torch")
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "neural_report.py"
 

@@ -2,12 +2,13 @@
 import math
 
 import pytest
-import torch
 
-from pseudogen.neural.data import Example, make_batch
-from pseudogen.neural.search import beam_search, greedy_search
-from pseudogen.neural.seq2seq import Seq2Seq
-from pseudogen.neural.vocab import BOS_ID, EOS_ID, Vocab
+torch = pytest.importorskip("torch")
+
+from pseudogen.neural.data import Example, make_batch  # noqa: E402
+from pseudogen.neural.search import beam_search, greedy_search  # noqa: E402
+from pseudogen.neural.seq2seq import Seq2Seq  # noqa: E402
+from pseudogen.neural.vocab import BOS_ID, EOS_ID, Vocab  # noqa: E402
 
 VOCAB = Vocab(["<pad>", "<unk>", "<s>", "</s>", "a", "b"])
 A, B = 4, 5

@@ -17,7 +17,7 @@ from pseudogen.cli import main  # noqa: E402
 from pseudogen.config import TrainConfig  # noqa: E402
 from pseudogen.model import ModelDirectory  # noqa: E402
 from pseudogen.pipeline import QuietProgress, stage_signature, train  # noqa: E402
-from pseudogen.translator import Translator  # noqa: E402
+from pseudogen.translator import StatisticalTranslator  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "corpora" / "sample"
 REFERENCE_RULES = 4657
@@ -42,7 +42,7 @@ def test_every_stage_runs_and_the_model_translates(trained):
     model_dir, report, _ = trained
     assert [r.name for r in report.stages] == ["parse", "align", "extract", "lm", "tune", "evaluate"]
     assert not any(r.reused for r in report.stages)
-    assert Translator(model_dir).translate("for i in range(10):").text.startswith("for")
+    assert StatisticalTranslator(model_dir).translate("for i in range(10):").text.startswith("for")
 
 
 def test_the_model_records_its_signature_and_training_figures(trained):

@@ -7,7 +7,7 @@ from pseudogen.errors import PseudogenError
 from pseudogen.lm.kenlm_model import LanguageModel
 from pseudogen.model import DEFAULT_WEIGHTS
 from pseudogen.syntax.tree import Tree
-from pseudogen.translator import Translator, translate_lines
+from pseudogen.translator import StatisticalTranslator, decode_lines
 
 RULES = [
     'If ( HEAD ( "if" ) x0:Compare Colon ( ":" ) ) ||| "if" x0 "," ||| egfp=-0.1 p=1 w=2',
@@ -21,7 +21,7 @@ IF_LINE = "(If (HEAD if) (Compare (Name x) (Gt >) (Num 5)) (Colon :))"
 @pytest.fixture
 def translator(tmp_path):
     lm = LanguageModel(write_arpa(tmp_path))
-    return Translator.from_parts(MemoryGrammar.from_lines(RULES), lm, DEFAULT_WEIGHTS, pop_limit=20, parse=Tree.from_sexpr)
+    return StatisticalTranslator.from_parts(MemoryGrammar.from_lines(RULES), lm, DEFAULT_WEIGHTS, pop_limit=20, parse=Tree.from_sexpr)
 
 
 def test_translate_one_statement(translator):
@@ -46,13 +46,13 @@ def test_nbest_is_distinct_sorted_and_scored_by_its_features(translator):
 def test_weights_change_the_choice(tmp_path):
     lm = LanguageModel(write_arpa(tmp_path))
     grammar = MemoryGrammar.from_lines(RULES)
-    short = Translator.from_parts(grammar, lm, {**DEFAULT_WEIGHTS, "w": -2.0}, 20, parse=Tree.from_sexpr)
+    short = StatisticalTranslator.from_parts(grammar, lm, {**DEFAULT_WEIGHTS, "w": -2.0}, 20, parse=Tree.from_sexpr)
     assert short.translate(IF_LINE).text == "if x > 5 ,"
 
 
-def test_translate_lines_keeps_going_after_a_bad_line(translator):
+def test_decode_lines_keeps_going_after_a_bad_line(translator):
     out, err = io.StringIO(), io.StringIO()
-    failed = translate_lines(translator, [IF_LINE + "\n", "(If (broken\n", "  \n", "(Name y)\n"], out, err, "in.txt")
+    failed = decode_lines(translator, [IF_LINE + "\n", "(If (broken\n", "  \n", "(Name y)\n"], out, err, "in.txt")
     assert failed == 1
     assert out.getvalue() == "if x is greater than 5 ,\n\n\ny\n"
     assert err.getvalue().startswith("error: in.txt:2: ")
@@ -61,7 +61,7 @@ def test_translate_lines_keeps_going_after_a_bad_line(translator):
 
 def test_nbest_output_form(translator):
     out = io.StringIO()
-    translate_lines(translator, [IF_LINE, "(Name y)"], out, io.StringIO(), nbest=2)
+    decode_lines(translator, [IF_LINE, "(Name y)"], out, io.StringIO(), nbest=2)
     lines = out.getvalue().splitlines()
     assert [line.split(" ||| ")[:2] for line in lines] == [
         ["0", "if x is greater than 5 ,"], ["0", "if x > 5 ,"], ["1", "y"]
@@ -71,7 +71,7 @@ def test_nbest_output_form(translator):
 
 def test_explain_output(translator):
     out = io.StringIO()
-    translate_lines(translator, [IF_LINE], out, io.StringIO(), explain=True)
+    decode_lines(translator, [IF_LINE], out, io.StringIO(), explain=True)
     text = out.getvalue()
     assert text.splitlines()[0] == "if x is greater than 5 ,"
     assert "[0,7) 'if x is greater than 5 ,' rule: If ( HEAD" in text
@@ -79,7 +79,7 @@ def test_explain_output(translator):
 
 
 def test_a_translator_without_a_parser_says_so(tmp_path):
-    translator = Translator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 5)
+    translator = StatisticalTranslator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 5)
     with pytest.raises(PseudogenError, match="no parser"):
         translator.translate("x = 1")
     assert translator.translate_tree(Tree.from_sexpr("(Name x)")).text == "x"
@@ -87,7 +87,7 @@ def test_a_translator_without_a_parser_says_so(tmp_path):
 
 def test_pop_limit_must_be_positive(tmp_path):
     with pytest.raises(PseudogenError, match="pop limit"):
-        Translator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 0)
+        StatisticalTranslator.from_parts(MemoryGrammar([]), None, DEFAULT_WEIGHTS, 0)
 
 
 # -- the command line, with a tiny model made by the real pipeline pieces -----------

@@ -108,9 +108,9 @@ def bleu(hypotheses: list[str], references: list[str], tokenize: str) -> float:
 def decode_dev(model_dir: Path, code: list[str], refs: list[str], pop_limit: int) -> dict:
     from pseudogen.errors import PseudogenError
     from pseudogen.text import get_tokenizer
-    from pseudogen.translator import Translator
+    from pseudogen.translator import StatisticalTranslator
 
-    translator = Translator(model_dir, pop_limit=pop_limit)
+    translator = StatisticalTranslator(model_dir, pop_limit=pop_limit)
     translator.translate(code[0])  # open the table and the LM outside the timing
     tokenizer = get_tokenizer(translator.model.target_language)
     tokenised, detokenised, failed, pops = [], [], 0, 0

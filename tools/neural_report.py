@@ -37,10 +37,10 @@ from pseudogen.corpus.resolve import resolve_corpus  # noqa: E402
 from pseudogen.errors import PseudogenError  # noqa: E402
 from pseudogen.neural.config import NeuralConfig  # noqa: E402
 from pseudogen.neural.data import load_examples  # noqa: E402
-from pseudogen.neural.evaluation import evaluate  # noqa: E402
+from pseudogen.neural.evaluation import evaluate_checkpoint  # noqa: E402
 from pseudogen.neural.plots import save_curves, save_heatmap  # noqa: E402
 from pseudogen.neural.train import train  # noqa: E402
-from pseudogen.neural.translator import Translator  # noqa: E402
+from pseudogen.neural.translator import NeuralTranslator  # noqa: E402
 
 MODELS = {
     "rnn": dict(arch="rnn"),
@@ -67,7 +67,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
-    parser.add_argument("--text-tokenizer", default="en", help="whitespace, or a pseudogen.text language (en, ja)")
+    parser.add_argument("--text-language", choices=["en", "ja", "space"], default="en",
+                        help="tokenizer of the text side (space: split at whitespace)")
     parser.add_argument("--heatmaps", type=int, default=2, help="dev examples to draw attention for")
     parser.add_argument("--heatmap-lines", help="comma-separated dev line numbers (1-based) to draw instead")
     parser.add_argument("--smt-bleu", type=float, help="the statistical translator's dev BLEU, to print beside")
@@ -78,7 +79,7 @@ def parse_arguments() -> argparse.Namespace:
 
 
 def model_config(label: str, args) -> NeuralConfig:
-    config = NeuralConfig(direction=args.direction, text_tokenizer=args.text_tokenizer, epochs=args.epochs,
+    config = NeuralConfig(direction=args.direction, text_language=args.text_language, epochs=args.epochs,
                           threads=args.threads, beam=args.beam, max_length=args.max_length, **MODELS[label])
     return replace(config, dropout=args.transformer_dropout) if config.arch == "transformer" else config
 
@@ -98,8 +99,8 @@ def main() -> None:
     figures.mkdir(parents=True, exist_ok=True)
     work = args.work_dir or Path(f"/tmp/pseudogen-neural-{name}")
     started = time.monotonic()
-    train_examples = load_examples(corpus, "train", args.direction, args.text_tokenizer)
-    dev_examples = load_examples(corpus, "dev", args.direction, args.text_tokenizer)
+    train_examples = load_examples(corpus, "train", args.direction, args.text_language)
+    dev_examples = load_examples(corpus, "dev", args.direction, args.text_language)
     results = []
     for position, label in enumerate(labels):
         remaining_models = len(labels) - position
@@ -107,7 +108,7 @@ def main() -> None:
         expected_eval = results[-1]["eval_seconds"] if results else 0.1 * left / remaining_models
         train_budget = max((left - expected_eval * remaining_models) / remaining_models, 30.0)
         if args.from_checkpoints:
-            translator, train_cpu = Translator.load(work / label.replace("+", "-")), math.nan
+            translator, train_cpu = NeuralTranslator.load(work / label.replace("+", "-")), math.nan
         else:
             config = replace(model_config(label, args), budget_minutes=train_budget / 60)
             log(f"[{label}] training, budget {train_budget / 60:.1f} min")
@@ -115,7 +116,7 @@ def main() -> None:
             translator = train(config, train_examples, dev_examples, progress=not args.quiet)
             train_cpu = cpu_seconds() - cpu_before
             translator.save(work / label.replace("+", "-"))
-        results.append({**evaluate_model(label, translator, dev_examples, figures, args), "train_cpu": train_cpu})
+        results.append({**evaluate_label(label, translator, corpus, dev_examples, figures, args), "train_cpu": train_cpu})
         log(f"[{label}] {results[-1]['summary']}")
     total = time.monotonic() - started
     report = write_report(name, corpus, args, results, train_examples, dev_examples, total, figures)
@@ -133,21 +134,22 @@ def log(message: str) -> None:
     print(f"{datetime.datetime.now():%H:%M:%S} {message}", flush=True)
 
 
-def evaluate_model(label: str, translator, dev_examples, figures: Path, args) -> dict:
+def evaluate_label(label: str, translator, corpus: Path, dev_examples, figures: Path, args) -> dict:
+    """Greedy and beam evaluations of one model on dev (the report of `pseudogen evaluate` plus neural figures)."""
     started = time.monotonic()
-    greedy, _ = evaluate(translator, dev_examples, beam=1)
-    beam, translations = evaluate(translator, dev_examples, beam=args.beam, progress=not args.quiet)
+    greedy, _ = evaluate_checkpoint(translator.with_beam(1), corpus, "dev")
+    beam, translations = evaluate_checkpoint(translator.with_beam(args.beam), corpus, "dev", progress=not args.quiet)
     slug = label.replace("+", "-")
     save_curves(translator.history, figures / f"curves-{slug}.png", f"{label} ({args.direction})")
     heatmaps = draw_heatmaps(slug, label, translations, dev_examples, figures, heatmap_lines(args, dev_examples))
-    headline = beam.exact_match * 100 if args.direction == "text2code" else beam.bleu
+    headline = beam.report.exact_match * 100 if args.direction == "text2code" else beam.report.bleu
     return {
         "label": label, "history": translator.history, "greedy": greedy, "beam": beam,
         "translations": translations, "heatmaps": heatmaps,
         "parameters": sum(p.numel() for p in translator.model.parameters()),
         "vocab": (len(translator.source_vocab), len(translator.target_vocab)),
         "eval_seconds": time.monotonic() - started,
-        "summary": f"BLEU {beam.bleu:.2f}, exact {100 * beam.exact_match:.2f}%, "
+        "summary": f"BLEU {beam.report.bleu:.2f}, exact {100 * beam.report.exact_match:.2f}%, "
                    f"trained {translator.history.train_seconds / 60:.1f} min, headline {headline:.2f}",
     }
 
@@ -164,10 +166,10 @@ def draw_heatmaps(slug: str, label: str, translations, dev_examples, figures: Pa
     names = []
     for i in chosen:
         translation = translations[i]
-        if translation.attention is None or not translation.tokens:
+        if translation.attention is None or not translation.words:
             continue
         path = figures / f"attention-{slug}-{i + 1}.png"
-        save_heatmap(translation.attention, dev_examples[i].source, translation.tokens, path, f"{label}, dev line {i + 1}")
+        save_heatmap(translation.attention, dev_examples[i].source, translation.words, path, f"{label}, dev line {i + 1}")
         names.append(path.name)
     return names
 
@@ -186,7 +188,7 @@ def write_report(name, corpus, args, results, train_examples, dev_examples, tota
     lines += intro(corpus, args, train_examples, dev_examples, total)
     lines += training_table(results)
     lines += scores_table(results, args)
-    if text2code or any(r["beam"].code for r in results):
+    if text2code or any(r["beam"].report.code for r in results):
         lines += code_table(results)
     lines += attention_section(results, figures)
     lines += ranking(results, text2code, args)
@@ -211,8 +213,10 @@ def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
         "- Settings (the reference study's): embeddings 128, hidden 256, 2 layers, dropout 0.5 "
         f"(Transformer: {args.transformer_dropout}, 4 heads, feed-forward 256), batch 64, Adam 1e-3, gradient clip 5, "
         f"vocabulary of tokens seen more than 10 times, training pairs over {args.max_length} tokens left out; "
-        f"beam width {args.beam} with length normalisation; BLEU is sacrebleu corpus BLEU (13a) on the space-joined tokens "
-        "(13a splits `<unk>` into three tokens, which costs models that output it), and also on the corpus's own tokens.",
+        f"beam width {args.beam} with length normalisation. Scores come from the report of `pseudogen evaluate`, the same "
+        "for the statistical translator: BLEU is sacrebleu corpus BLEU (13a) of the detokenised outputs against the "
+        "corpus lines (13a splits `<unk>` into three tokens, which costs models that output it), and also on the corpus "
+        "tokens; RIBES on the corpus tokens; exact match on 13a words.",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
     ]
@@ -239,14 +243,14 @@ def training_table(results) -> list[str]:
 
 def scores_table(results, args) -> list[str]:
     lines = ["## Scores (dev)", "",
-             f"| model | BLEU greedy | BLEU beam {args.beam} | BLEU beam, corpus tokens | exact match greedy % | exact match beam % | token accuracy % (teacher-forced) | dev loss/token | outputs with `<unk>` % |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             f"| model | BLEU greedy | BLEU beam {args.beam} | BLEU beam, corpus tokens | RIBES beam | exact match greedy % | exact match beam % | token accuracy % (teacher-forced) | dev loss/token | `<unk>` per output word % |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        g, b = r["greedy"], r["beam"]
-        lines.append(f"| {r['label']} | {g.bleu:.2f} | {b.bleu:.2f} | {b.bleu_tokens:.2f} | {percent(g.exact_match)} | {percent(b.exact_match)} | "
-                     f"{percent(b.token_accuracy)} | {b.dev_loss:.3f} | {percent(b.with_unk)} |")
+        g, b = r["greedy"].report, r["beam"].report
+        lines.append(f"| {r['label']} | {g.bleu:.2f} | {b.bleu:.2f} | {b.bleu_tokenised:.2f} | {100 * b.ribes:.2f} | {percent(g.exact_match)} | "
+                     f"{percent(b.exact_match)} | {percent(r['beam'].token_accuracy)} | {r['beam'].loss:.3f} | {percent(b.unknown_rate)} |")
     if args.smt_bleu is not None:
-        lines.append(f"| statistical (tree-to-string) | | {args.smt_bleu:.2f} | | | | | | |")
+        lines.append(f"| statistical (tree-to-string) | | {args.smt_bleu:.2f} | | | | | | | |")
     return lines + [""]
 
 
@@ -254,10 +258,10 @@ def code_table(results) -> list[str]:
     lines = ["## Generated code (beam search, dev)", "",
              "Single statements are checked with the Python frontend (`pseudogen.syntax.python`), which completes fragments "
              "(`else :`, `def f ( x ) :`) and reads Python 2 forms as the statistical side does; code in the "
-             "NEWLINE/INDENT/DEDENT layout is turned back into source by `pseudogen.corpus.code_tokens.code_from_tokens` and parsed with `ast` (see `pseudogen/neural/analysis.py`).", "",
+             "NEWLINE/INDENT/DEDENT layout is turned back into source by `pseudogen.corpus.code_tokens.code_from_tokens` and parsed with `ast` (see `pseudogen/evaluate/code_checks.py`).", "",
              "| model | parses % | syntax errors % | indentation errors % | empty % | with `<unk>` % |", "|---|---:|---:|---:|---:|---:|"]
     for r in results:
-        c = r["beam"].code
+        c = r["beam"].report.code
         if c:
             lines.append(f"| {r['label']} | {percent(c.parses)} | {percent(c.syntax_errors)} | {percent(c.indentation_errors)} | {percent(c.empty)} | {percent(c.with_unk)} |")
     return lines + [""]
@@ -285,7 +289,7 @@ def attention_section(results, figures: Path) -> list[str]:
 
 def ranking(results, text2code: bool, args) -> list[str]:
     metric = "exact match (beam)" if text2code else "BLEU (beam)"
-    key = (lambda r: r["beam"].exact_match) if text2code else (lambda r: r["beam"].bleu)
+    key = (lambda r: r["beam"].report.exact_match) if text2code else (lambda r: r["beam"].report.bleu)
     ordered = sorted(results, key=key, reverse=True)
     shown = [f"{r['label']} ({100 * key(r):.1f}%)" if text2code else f"{r['label']} ({key(r):.2f})" for r in ordered]
     lines = ["## Ranking", "", f"By {metric}, as measured here: " + " > ".join(shown) + "."]
@@ -293,7 +297,7 @@ def ranking(results, text2code: bool, args) -> list[str]:
         lines.append("Published neural baselines on Django pseudo-code→code (full training, test split) reach about 45% "
                      "exact match with plain attention and 62% with copying; compare with care: the budgets and splits differ.")
     if args.smt_bleu is not None and not text2code:
-        better = [r["label"] for r in results if r["beam"].bleu > args.smt_bleu]
+        better = [r["label"] for r in results if r["beam"].report.bleu > args.smt_bleu]
         lines.append(f"The statistical translator scores {args.smt_bleu:.2f} BLEU; neural models above it: "
                      f"{', '.join(better) if better else 'none'}.")
     return lines + [""]
@@ -320,7 +324,7 @@ def samples_section(results, dev_examples, count: int = 3) -> list[str]:
         lines.append(f"- source: `{' '.join(dev_examples[i].source)}`")
         lines.append(f"  - reference: `{' '.join(dev_examples[i].target)}`")
         for r in results:
-            lines.append(f"  - {r['label']}: `{' '.join(r['translations'][i].tokens)}`")
+            lines.append(f"  - {r['label']}: `{r['translations'][i].text}`")
     return lines + [""]
 
 

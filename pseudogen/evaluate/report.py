@@ -14,7 +14,13 @@ are in the corpus. Beside it:
   translator reports its unknown counts);
 - statements per second (when the time taken is known);
 - BLEU by construct: the headline BLEU of the sentences of each statement type
-  (`evaluate.constructs`), to show where the generator is weak.
+  (`evaluate.constructs`), to show where the generator is weak;
+- for generated code (a model that translates text to code): the share of
+  outputs that parse, the error classes and the share with `<unk>`
+  (`evaluate.code_checks`).
+
+The same report scores a statistical and a neural model (`evaluate.run`), so
+that their figures come from one code path.
 
 `EvaluationReport.to_json()` is for scripts, `.to_table()` for people.
 """
@@ -26,6 +32,7 @@ from typing import Callable, Sequence
 
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate import bleu, exact, ribes
+from pseudogen.evaluate.code_checks import CHECKED_LANGUAGES, CodeReport, code_report
 from pseudogen.evaluate.constructs import CONSTRUCTS, construct_of
 
 
@@ -51,6 +58,7 @@ class EvaluationReport:
     by_construct: dict[str, ConstructScore] = field(default_factory=dict)
     split: str | None = None
     command: str | None = None
+    code: CodeReport | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,6 +80,14 @@ class EvaluationReport:
             ("unknown rate", "n/a" if self.unknown_rate is None else f"{100 * self.unknown_rate:.2f}%"),
             ("statements/s", "n/a" if self.statements_per_second is None else f"{self.statements_per_second:.1f}"),
         ]
+        if self.code is not None:
+            rows += [
+                ("code that parses", f"{100 * self.code.parses:.2f}%"),
+                ("syntax errors", f"{100 * self.code.syntax_errors:.2f}%"),
+                ("indentation errors", f"{100 * self.code.indentation_errors:.2f}%"),
+                ("empty outputs", f"{100 * self.code.empty:.2f}%"),
+                ("outputs with <unk>", f"{100 * self.code.with_unk:.2f}%"),
+            ]
         width = max(len(name) for name, _ in rows)
         lines = [f"{name:<{width}}  {value}" for name, value in rows]
         if self.by_construct:
@@ -118,11 +134,15 @@ def unknown_rate(unk_counts: Sequence[float] | None, hyp_words: Sequence[Sequenc
 def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: Sequence[str] | None = None,
              seconds: float | None = None, unk_counts: Sequence[float] | None = None,
              tokenize: tuple[str, Callable[[str], list[str]]] | None = None, by_construct: bool = True,
-             split: str | None = None, command: str | None = None) -> EvaluationReport:
-    """Score detokenised output lines against the corpus's annotation lines.
+             split: str | None = None, command: str | None = None,
+             generated_code: str | None = None) -> EvaluationReport:
+    """Score detokenised output lines against the corpus's reference lines.
 
     `tokenize` is (name, function) for the corpus tokenisation, by default the
-    English tokenizer; `code_lines` (the inputs) are needed for `by_construct`.
+    English tokenizer; `code_lines` (the code of each pair) are needed for
+    `by_construct`; `generated_code` names the programming language when the
+    outputs are code (space-separated tokens), which is then checked when it is
+    one of `code_checks.CHECKED_LANGUAGES`.
     """
     _check_lengths(hypotheses, references, code_lines)
     name, split_words = tokenize or corpus_tokenizer("en")
@@ -145,6 +165,7 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
         by_construct=bleu_by_construct(hyp_13a, ref_13a, code_lines) if by_construct and code_lines else {},
         split=split,
         command=command,
+        code=code_report([h.split() for h in hypotheses]) if generated_code in CHECKED_LANGUAGES else None,
     )
 
 

@@ -4,13 +4,21 @@ Two ways in:
 
 - `evaluate_output_file` scores an existing output file, one line per
   statement of the split, against the split's annotation lines: the output of
-  a neural model, of another tool, or of an earlier `pseudogen translate`.
-- `evaluate_model` translates the split's code lines with a model directory
-  (over `processes` workers, `tune.parallel`) and scores the output, with the
-  unknown rate (the `unk` feature of each 1-best: words and nodes copied
-  through without a rule) and the speed. Statements per second is measured
-  per process, over translation time alone (model loading excluded), so that
-  it does not depend on how many processes shared the work.
+  another tool, or of an earlier `pseudogen translate`.
+- `evaluate_model` translates the split with a model of either family
+  (`pseudogen.translation.load_translator`: a statistical model directory or a
+  neural checkpoint) and scores the output with the same report
+  (`evaluate.report.evaluate`), with the unknown rate (words the model did not
+  know, per output word) and the speed. A statistical model translates line by
+  line over `processes` workers (`ParallelMap`); a neural model translates in
+  batches in this process. Statements per second is measured over translation
+  time alone (model loading excluded), per process, so that it does not depend
+  on how many processes shared the work.
+
+The model's direction says which side of each pair is the input and which the
+reference: code2text translates the code and scores against the text (in the
+model's text tokenisation), text2code the reverse (scored on the corpus's
+space-separated code tokens, and checked for parsing when the code is Python).
 
 An empty output line (a statement the system could not translate) stays in
 place and scores as an empty sentence; each such statement is reported to
@@ -18,25 +26,16 @@ place and scores as an empty sentence; each such statement is reported to
 """
 from __future__ import annotations
 
-import time
 from functools import partial
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Sequence
 
 from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.report import EvaluationReport, corpus_tokenizer, evaluate
+from pseudogen.translation import Translation, Translator, load_translator, model_kind, translate_safely
 from pseudogen.tune.parallel import ParallelMap
-
-UNKNOWN_FEATURE = "unk"
-
-
-class TranslatedLine(NamedTuple):
-    text: str
-    unknown: float
-    seconds: float
-    error: str | None = None
 
 
 def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str = "dev",
@@ -59,58 +58,63 @@ def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str
     )
 
 
-def open_model_translator(model_dir: str) -> Callable[[str], TranslatedLine]:
-    """Open a model once (in a worker) and return its per-statement translate function."""
-    from pseudogen.translator import Translator
+def open_model_translator(model_dir: str, pop_limit: int | None = None) -> Callable[[str], Translation]:
+    """Open a statistical model once (in a worker) and return its per-statement translate function."""
+    from pseudogen.translator import StatisticalTranslator
 
-    translator = Translator(model_dir)
-
-    def translate(line: str) -> TranslatedLine:
-        started = time.perf_counter()
-        try:
-            result = translator.translate(line)
-        except (PseudogenError, RecursionError) as err:
-            return TranslatedLine("", 0.0, time.perf_counter() - started, str(err) or type(err).__name__)
-        unknown = float(result.features.get(UNKNOWN_FEATURE, 0.0))
-        return TranslatedLine(result.text, unknown, time.perf_counter() - started)
-
-    return translate
+    return partial(translate_safely, StatisticalTranslator(model_dir, pop_limit=pop_limit))
 
 
-def evaluate_translator(open_translator: Callable[[], Callable[[str], TranslatedLine]], pairs: Sequence[Pair],
+def translation_sides(pairs: Sequence[Pair], direction: str) -> tuple[list[str], list[str]]:
+    """The input lines and the reference lines of `pairs` for a model of this direction."""
+    if direction == "text2code":
+        return [pair.text for pair in pairs], [pair.code for pair in pairs]
+    return [pair.code for pair in pairs], [pair.text for pair in pairs]
+
+
+def score_translations(translations: Sequence[Translation], pairs: Sequence[Pair], direction: str = "code2text",
+                       text_language: str = "en", code_language: str = "python", by_construct: bool = False,
+                       split: str | None = None, command: str | None = None) -> EvaluationReport:
+    """The report of one translation per pair, against the side of the pair that the direction makes the reference."""
+    _, references = translation_sides(pairs, direction)
+    code_out = direction == "text2code"
+    return evaluate(
+        hypotheses=[t.text for t in translations],
+        references=references,
+        code_lines=[pair.code for pair in pairs],
+        seconds=sum(t.seconds for t in translations),
+        unk_counts=None if any(t.unknown is None for t in translations) else [t.unknown for t in translations],
+        tokenize=corpus_tokenizer("space" if code_out else text_language),
+        by_construct=by_construct,
+        split=split,
+        command=command,
+        generated_code=code_language if code_out else None,
+    )
+
+
+def evaluate_translator(open_translator: Callable[[], Callable[[str], Translation]], pairs: Sequence[Pair],
                         lang: str = "en", by_construct: bool = False, processes: int = 2,
                         split: str | None = None, command: str | None = None,
                         on_error: Callable[[int, str], None] | None = None,
                         ) -> tuple[EvaluationReport, list[str]]:
-    """Translate the code of `pairs` and score it; returns the report and the output lines."""
+    """Translate the code of `pairs` line by line over worker processes and score it; the report and the outputs."""
     with ParallelMap(open_translator, processes) as workers:
-        translated: list[TranslatedLine] = workers.map([pair.code for pair in pairs])
-    if on_error:
-        for index, line in enumerate(translated):
-            if line.error is not None:
-                on_error(index, line.error)
-    outputs = [line.text for line in translated]
-    report = evaluate(
-        hypotheses=outputs,
-        references=[pair.text for pair in pairs],
-        code_lines=[pair.code for pair in pairs],
-        seconds=sum(line.seconds for line in translated),
-        unk_counts=[line.unknown for line in translated],
-        tokenize=corpus_tokenizer(lang),
-        by_construct=by_construct,
-        split=split,
-        command=command,
-    )
-    return report, outputs
+        translated: list[Translation] = workers.map([pair.code for pair in pairs])
+    _report_errors(translated, on_error)
+    report = score_translations(translated, pairs, "code2text", lang, by_construct=by_construct, split=split,
+                                command=command)
+    return report, [t.text for t in translated]
 
 
 def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", by_construct: bool = False,
                    processes: int = 2, command: str | None = None,
-                   on_error: Callable[[str, str], None] | None = None) -> tuple[EvaluationReport, list[str]]:
-    """Translate a corpus split with a model directory and score the output."""
-    from pseudogen.model import ModelDirectory
+                   on_error: Callable[[str, str], None] | None = None, *, beam: int | None = None,
+                   pop_limit: int | None = None) -> tuple[EvaluationReport, list[str]]:
+    """Translate a corpus split with a statistical model or a neural checkpoint and score the output.
 
-    model = ModelDirectory.load(model_dir)
+    `beam` (neural) and `pop_limit` (statistical) override the model's own
+    search setting, as in `load_translator`.
+    """
     corpus_dir = resolve_corpus(str(corpus))
     pairs = read_split(corpus_dir, split)
 
@@ -118,5 +122,28 @@ def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev"
         if on_error:
             on_error(f"{corpus_dir / split}.code:{index + 1}", message)
 
-    return evaluate_translator(partial(open_model_translator, str(model_dir)), pairs, model.target_language,
-                               by_construct, processes, split, command, report_line)
+    if model_kind(model_dir) == "statistical" and beam is None:
+        from pseudogen.model import ModelDirectory
+
+        language = ModelDirectory.load(model_dir).target_language
+        opener = partial(open_model_translator, str(model_dir), pop_limit)
+        return evaluate_translator(opener, pairs, language, by_construct, processes, split, command, report_line)
+    translator = load_translator(model_dir, beam=beam, pop_limit=pop_limit)
+    translations = translate_pairs(translator, pairs)
+    _report_errors(translations, report_line)
+    report = score_translations(translations, pairs, translator.direction, translator.text_language,
+                                translator.code_language, by_construct, split, command)
+    return report, [t.text for t in translations]
+
+
+def translate_pairs(translator: Translator, pairs: Sequence[Pair]) -> list[Translation]:
+    """The translations of the input side of `pairs` (as the translator's direction says), in order."""
+    inputs, _ = translation_sides(pairs, translator.direction)
+    return translator.translate_all(inputs)
+
+
+def _report_errors(translations: Sequence[Translation], on_error: Callable[[int, str], None] | None) -> None:
+    if on_error:
+        for index, translation in enumerate(translations):
+            if translation.error is not None:
+                on_error(index, translation.error)

@@ -10,8 +10,9 @@ docstring) or `text2code`.
 
 Tokenisation: the code side is split on whitespace (the corpora are
 pre-tokenised; a docstring corpus keeps NEWLINE/INDENT/DEDENT as tokens). The
-text side is split on whitespace too, or with a natural-language tokenizer of
-`pseudogen.text` (`text_tokenizer="en"`).
+text side is split with the tokenizer of its language in `pseudogen.text`
+(`text_language`: "space" splits on whitespace too, "en" and "ja" are the
+natural-language tokenizers of the statistical side).
 
 Batching by length: examples are sorted by source length (ties broken by a
 seeded shuffle) and cut into batches, so that a batch holds sentences of
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.parallel import Pair, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab
@@ -59,22 +60,25 @@ class Batch:
         return max((len(oovs) for oovs in self.source_oovs), default=0)
 
 
-def text_tokenizer(name: str) -> Callable[[str], list[str]]:
-    """The tokenizer for the natural-language side: "whitespace", or a language of `pseudogen.text` ("en", "ja")."""
-    if name == "whitespace":
-        return str.split
+def text_tokenizer(text_language: str) -> Callable[[str], list[str]]:
+    """The tokenize function for the text side: `pseudogen.text`'s tokenizer of "en", "ja" or "space"."""
     from pseudogen.text import get_tokenizer
 
-    return get_tokenizer(name).tokenize
+    return get_tokenizer(text_language).tokenize
 
 
-def load_examples(corpus_dir: Path, split: str, direction: str, tokenizer: str = "whitespace") -> list[Example]:
+def load_examples(corpus_dir: Path, split: str, direction: str, text_language: str = "space") -> list[Example]:
     """The examples of one split, source and target as the direction says."""
     if direction not in DIRECTIONS:
         raise PseudogenError(f"unknown direction {direction!r}; expected one of {', '.join(DIRECTIONS)}")
-    tokenize_text = text_tokenizer(tokenizer)
+    return pair_examples(read_split(resolve_corpus(str(corpus_dir)), split), direction, text_language)
+
+
+def pair_examples(pairs: Sequence[Pair], direction: str, text_language: str = "space") -> list[Example]:
+    """The corpus pairs as examples: code split at whitespace, text with its language's tokenizer."""
+    tokenize_text = text_tokenizer(text_language)
     examples = []
-    for pair in read_split(resolve_corpus(str(corpus_dir)), split):
+    for pair in pairs:
         code, text = pair.code.split(), tokenize_text(pair.text)
         examples.append(Example(code, text) if direction == "code2text" else Example(text, code))
     return examples

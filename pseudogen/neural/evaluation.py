@@ -1,62 +1,68 @@
-"""Everything measured on one split for one trained model.
+"""Everything measured on one split for one trained neural model.
 
-The translations (beam or greedy search) are scored with BLEU and exact match
-(`metrics.py`), the decoder is scored teacher-forced for token accuracy
-(`train.teacher_forced_scores`), and the outputs are analysed: share with
-`<unk>`; for generated code, parse rate and error classes; for attentional
-models, the attention statistics (`analysis.py`).
+The translations (beam or greedy search) are scored by the report that scores
+a statistical model too (`pseudogen.evaluate.run.score_translations`: BLEU,
+RIBES, exact match, unknown rate, speed, BLEU by construct, and for generated
+code the parse rate and error classes), so the two families' figures come from
+one code path. Beside it, what only a neural model has: the decoder scored
+teacher-forced (loss per token and token accuracy, `train.teacher_forced_scores`)
+and, for attentional models, the attention statistics (`analysis.py`).
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from pseudogen.neural.analysis import AttentionReport, CodeReport, attention_report, code_report, unk_share
-from pseudogen.neural.data import Example, batches
-from pseudogen.neural.metrics import bleu, exact_match
+from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.resolve import resolve_corpus
+from pseudogen.evaluate.report import EvaluationReport
+from pseudogen.evaluate.run import score_translations, translation_sides
+from pseudogen.neural.analysis import AttentionReport, attention_report
+from pseudogen.neural.data import batches, pair_examples
 from pseudogen.neural.train import teacher_forced_scores
-from pseudogen.neural.translator import Translation, Translator
+from pseudogen.neural.translator import NeuralTranslation, NeuralTranslator
 
 
-@dataclass
-class Evaluation:
-    sentences: int
+@dataclass(frozen=True)
+class NeuralEvaluation:
+    report: EvaluationReport         # the figures any model gets
     beam: int
-    bleu: float                      # sacrebleu 13a on the space-joined tokens
-    bleu_tokens: float               # sacrebleu on the corpus's own tokens
-    exact_match: float
-    token_accuracy: float
-    dev_loss: float
-    with_unk: float
-    empty: float                     # share of outputs with no token
-    code: CodeReport | None
+    token_accuracy: float            # teacher-forced
+    loss: float                      # teacher-forced, per target token
     attention: AttentionReport | None
-    seconds: float
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
-def evaluate(translator: Translator, examples: Sequence[Example], beam: int | None = None,
-             target_is_code: bool | None = None, progress: bool = False) -> tuple[Evaluation, list[Translation]]:
-    """Scores of the translator on the examples, and its translations (in example order)."""
-    started = time.monotonic()
-    width = translator.config.beam if beam is None else beam
-    translations = translator.translate([e.source for e in examples], beam=width, progress=progress)
-    outputs = [t.tokens for t in translations]
-    references = [e.target for e in examples]
+    def to_table(self) -> str:
+        """The report's table, then the neural figures."""
+        rows = [("beam", str(self.beam)), ("token accuracy (teacher-forced)", f"{100 * self.token_accuracy:.2f}%"),
+                ("loss per token", f"{self.loss:.4f}")]
+        if self.attention is not None:
+            rows += [("attention monotonicity", f"{self.attention.monotonicity:.3f}"),
+                     ("attention stuck on one token", f"{self.attention.stuck:.3f}"),
+                     ("attention entropy (normalised)", f"{self.attention.entropy:.3f}")]
+        width = max(len(name) for name, _ in rows)
+        return self.report.to_table() + "\n\n" + "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def evaluate_checkpoint(translator: NeuralTranslator, corpus: str | Path, split: str = "dev",
+                        by_construct: bool = False, command: str | None = None,
+                        progress: bool = False) -> tuple[NeuralEvaluation, list[NeuralTranslation]]:
+    """Scores of the translator on a corpus split (a directory or a name), and its translations in order."""
+    pairs = read_split(resolve_corpus(str(corpus)), split)
+    config = translator.config
+    inputs, _ = translation_sides(pairs, config.direction)
+    translations = translator.translate_all(inputs, progress=progress)
+    report = score_translations(translations, pairs, config.direction, config.text_language, config.code_language,
+                                by_construct, split, command)
+    examples = pair_examples(pairs, config.direction, config.text_language)
     loss, accuracy = teacher_forced_scores(
-        translator.model, batches(examples, translator.source_vocab, translator.target_vocab, translator.config.batch_size))
-    if target_is_code is None:  # Python code, checked with Python's parser
-        target_is_code = translator.config.direction == "text2code"
+        translator.model, batches(examples, translator.source_vocab, translator.target_vocab, config.batch_size))
     matrices = [t.attention for t in translations if t.attention is not None]
-    return Evaluation(
-        sentences=len(examples), beam=width,
-        bleu=bleu(outputs, references), bleu_tokens=bleu(outputs, references, tokenize="none"), exact_match=exact_match(outputs, references),
-        token_accuracy=accuracy, dev_loss=loss, with_unk=unk_share(outputs),
-        empty=sum(not tokens for tokens in outputs) / max(len(outputs), 1),
-        code=code_report(outputs) if target_is_code else None,
-        attention=attention_report(matrices) if matrices else None,
-        seconds=time.monotonic() - started,
-    ), translations
+    evaluation = NeuralEvaluation(report, config.beam, accuracy, loss, attention_report(matrices) if matrices else None)
+    return evaluation, translations

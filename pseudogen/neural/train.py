@@ -26,46 +26,18 @@ import math
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 
 import torch
 from tqdm import tqdm
 
 from pseudogen.neural.config import NeuralConfig
 from pseudogen.neural.data import Batch, Example, batches, drop_long
+from pseudogen.neural.history import EpochRecord, History
 from pseudogen.neural.models import get_model
 from pseudogen.neural.seq2seq import Seq2Seq
-from pseudogen.neural.translator import Translator
+from pseudogen.neural.translator import NeuralTranslator
 from pseudogen.neural.vocab import Vocab
 from pseudogen.errors import PseudogenError
-
-
-@dataclass
-class EpochRecord:
-    epoch: int
-    fraction: float           # share of the epoch's batches that ran (1.0 unless the budget ran out)
-    train_loss: float         # per target token
-    dev_loss: float
-    dev_token_accuracy: float
-    seconds: float
-    tokens_per_second: float
-
-
-@dataclass
-class History:
-    epochs: list[EpochRecord] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    best_epoch: int = 0
-    stop_reason: str = ""
-    train_seconds: float = 0.0
-    train_pairs: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> History:
-        return cls(**{**values, "epochs": [EpochRecord(**e) for e in values.get("epochs", [])]})
 
 
 def seed_everything(config: NeuralConfig) -> None:
@@ -87,7 +59,7 @@ def teacher_forced_scores(model: Seq2Seq, dev_batches: Sequence[Batch]) -> tuple
 
 
 def train(config: NeuralConfig, train_examples: Sequence[Example], dev_examples: Sequence[Example],
-          progress: bool = True) -> Translator:
+          progress: bool = True) -> NeuralTranslator:
     """A translator trained on `train_examples`, early-stopped on `dev_examples`."""
     seed_everything(config)
     kept = drop_long(train_examples, config.max_length)
@@ -101,7 +73,7 @@ def train(config: NeuralConfig, train_examples: Sequence[Example], dev_examples:
     dev_batches = batches(dev_examples, source_vocab, target_vocab, config.batch_size)
     history = History(train_pairs=len(kept))
     fit(model, config, kept, dev_batches, source_vocab, target_vocab, history, progress)
-    return Translator(config, model, source_vocab, target_vocab, history)
+    return NeuralTranslator(config, model, source_vocab, target_vocab, history)
 
 
 def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_batches: Sequence[Batch],

@@ -42,9 +42,9 @@ def tune_lines(open_decoder: Callable[[], Decode], code_lines: Sequence[str],
 
 def open_model_decoder(model_dir: str, pop_limit: int | None = None) -> Decode:
     """Open a model once (in a worker) and return its n-best function for given weights."""
-    from pseudogen.translator import Translator
+    from pseudogen.translator import StatisticalTranslator
 
-    translator = Translator(model_dir, pop_limit=pop_limit)
+    translator = StatisticalTranslator(model_dir, pop_limit=pop_limit)
 
     def decode(line: str, weights: Mapping[str, float], n: int) -> list[Hypothesis]:
         translator.weights = dict(weights)
