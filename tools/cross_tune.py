@@ -35,22 +35,16 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tools"))
-
-from ablation import find_corpus, parse_settings, score_tuning_half, seed_stages  # noqa: E402
-
-from pseudogen.config import TrainConfig  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
+from pseudogen.config import TrainConfig
+from pseudogen.errors import PseudogenError
+from pseudogen.experiments import find_corpus, parse_settings, score_tuning_half, seed_stages
+from pseudogen.pipeline import QuietProgress, train
 
 HALVES = ("1-500", "501-1000")  # Django dev: lines 16001-16500 and 16501-17000
 
 
 def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed_from: Path | None) -> dict:
     """Train (re-using `seed_from`'s stages), then BLEU on the tuning half and on the rest of dev."""
-    from pseudogen.pipeline import QuietProgress, train
-
     if seed_from is not None:
         seed_stages(seed_from, model_dir)
     started = time.perf_counter()
