@@ -1,5 +1,3 @@
-from click.testing import CliRunner
-
 import pytest
 
 from pseudogen.cli import main
@@ -38,30 +36,30 @@ def test_missing_source(tmp_path):
         read_sentences(tmp_path / "nothing")
 
 
-def test_lm_command_writes_arpa(corpus_dir, tmp_path):
+def test_lm_command_writes_arpa(corpus_dir, tmp_path, runner):
     out = tmp_path / "lm.arpa"
-    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "3", "--discount-fallback"])
+    result = runner.invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "3", "--discount-fallback"])
     assert result.exit_code == 0, result.output
     assert "3-grams" in result.output and "(fallback)" in result.output
     assert read_arpa(out).order == 3
 
 
-def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path):
-    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(tmp_path / "lm.arpa")])
+def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path, runner):
+    result = runner.invoke(main, ["lm", str(corpus_dir), "-o", str(tmp_path / "lm.arpa")])
     assert result.exit_code == 1
     assert result.output.startswith("error: 1-gram discount for adjusted count 2 is -0.25, outside [0, 2]")
     assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
 
 
-def test_lm_command_with_rare_words_as_unk(corpus_dir, tmp_path):
+def test_lm_command_with_rare_words_as_unk(corpus_dir, tmp_path, runner):
     out = tmp_path / "lm.arpa"
-    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "2", "--discount-fallback",
-                                       "--rare", "1"])
+    result = runner.invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "2", "--discount-fallback",
+                                    "--rare", "1"])
     assert result.exit_code == 0, result.output
     assert "dropped" not in result.output  # <unk> is a word here, not a symbol to drop
     bigrams = [line.split("\t")[1] for line in out.read_text(encoding="utf-8").split("\\2-grams:")[1].splitlines()
                if "\t" in line]
     assert any("<unk>" in bigram.split() for bigram in bigrams)
-    bad = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--rare", "-1"])
+    bad = runner.invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--rare", "-1"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
