@@ -256,7 +256,7 @@ def translate_command(input_file, model, output, nbest, explain, pop_limit, beam
     """
     import io
 
-    from pseudogen.translation import load_translator, write_translations
+    from pseudogen.model_kinds import load_translator, write_translations
 
     translator = load_translator(_model_or_default(model), beam=beam, pop_limit=pop_limit)
     name = getattr(input_file, "name", "<stdin>")
@@ -436,7 +436,8 @@ def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language
     default model) the split is translated first; with --hypotheses FILE, that
     output file is scored. CORPUS is a corpus directory or name (django, sample).
     """
-    from pseudogen.evaluate.run import evaluate_model, evaluate_output_file
+    from pseudogen.evaluate.run import evaluate_output_file
+    from pseudogen.model_kinds import evaluate_model
     from pseudogen.translation import write_lines
 
     if old_corpus is not None:  # `pseudogen evaluate MODEL CORPUS`, the old form
@@ -516,7 +517,8 @@ def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, 
 
     require_torch()
     from pseudogen.neural.evaluation import evaluate_checkpoint
-    from pseudogen.translation import load_translator, write_lines
+    from pseudogen.model_kinds import load_translator
+    from pseudogen.translation import write_lines
 
     if old_corpus is not None:  # `pseudogen neural evaluate MODEL CORPUS`, the old form
         model, corpus = _model_or_default(model, corpus, "neural evaluate"), old_corpus

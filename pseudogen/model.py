@@ -41,7 +41,6 @@ Default weights are Travatar's (the `[weight_vals]` that its
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -52,6 +51,7 @@ import tomli_w
 
 from pseudogen import __version__
 from pseudogen.errors import PseudogenError
+from pseudogen.hashing import file_sha256
 
 MODEL_FILE = "model.toml"
 TREE_RULES_FILE = "tree.rules"  # the tree rules the model was trained with, when not the default
@@ -254,11 +254,6 @@ class ModelDirectory:
     def with_weights(self, weights: dict[str, float]) -> ModelDirectory:
         """The same model with other weights (the tuner's result); call `save()` to keep it."""
         return replace(self, weights=dict(weights))
-
-
-def file_sha256(path: str | Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _section(config: dict, name: str, place: str, required: bool = True) -> dict:

@@ -44,7 +44,8 @@ from pseudogen import stages
 from pseudogen.config import TrainConfig
 from pseudogen.corpus.parallel import has_split, read_lines
 from pseudogen.errors import PseudogenError
-from pseudogen.stagedir import Meter, StageDirectory, StageRecord, file_sha256
+from pseudogen.hashing import file_sha256
+from pseudogen.stagedir import Meter, StageDirectory, StageRecord
 from pseudogen.stages import StageContext
 
 DEFAULT_CORPUS = "django"
@@ -289,7 +290,9 @@ class TrainingRun:
         text = tomli_w.dumps({"corpus": str(self.corpus_dir.resolve()), "settings": settings})
         path = self.model_dir / "stages" / RUN_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        partial = path.with_name(f".{RUN_FILE}.partial")  # replaced, not written through: it may be a hard link
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
 
 
 def read_run_file(model_dir: Path) -> dict | None:

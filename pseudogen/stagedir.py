@@ -35,6 +35,7 @@ from typing import Any
 import tomli_w
 
 from pseudogen.errors import PseudogenError
+from pseudogen.hashing import file_sha256
 
 RECORD_FILE = "stage.toml"
 
@@ -94,11 +95,6 @@ def peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024.0  # Linux reports kilobytes
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class StageDirectory:

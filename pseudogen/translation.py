@@ -1,4 +1,4 @@
-"""What every translator is to the rest of pseudogen: a protocol, its result type, and a loader.
+"""What every translator is to the rest of pseudogen: a protocol and its result type.
 
 pseudogen has two families of translator, trained on the same corpora so that
 they can be compared on the same work:
@@ -17,8 +17,9 @@ translation and no error. `evaluate` and `translate` only use this protocol;
 each family's result type subclasses `Translation` with what only it has (a
 derivation and features; attention).
 
-`load_translator(path)` opens either kind of model directory, told apart by the
-file that marks it (`model.toml` or `config.json` + `model.pt`).
+`pseudogen.model_kinds.load_translator(path)` opens either kind of model
+directory, told apart by the file that marks it (`model.toml` or
+`config.json` + `model.pt`).
 """
 from __future__ import annotations
 
@@ -110,19 +111,6 @@ def translate_lines(translator: Translator, lines: Iterable[str], out: TextIO, e
     return failures
 
 
-def write_translations(translator: Translator, lines: Iterable[str], out: TextIO, errors: TextIO, name: str = "-",
-                       nbest: int = 0, explain: bool = False) -> int:
-    """`translate_lines`, or for a statistical model the decoder's own n-best and explanations; failed lines."""
-    from pseudogen.translator import StatisticalTranslator, decode_lines
-
-    if isinstance(translator, StatisticalTranslator):
-        return decode_lines(translator, lines, out, errors, name, nbest, explain)
-    if nbest or explain:
-        raise PseudogenError("--nbest and --explain show the statistical decoder's work; "
-                             "a neural model gives one translation")
-    return translate_lines(translator, lines, out, errors, name)
-
-
 def write_lines(path: str | Path, lines: Iterable[str]) -> None:
     """Write one line per item to `path`, or a one-line error."""
     try:
@@ -140,42 +128,3 @@ def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def model_kind(path: str | Path) -> str:
-    """"statistical" or "neural": the kind of model directory at `path`, or a PseudogenError saying what it lacks."""
-    from pseudogen.model import MODEL_FILE
-
-    path = Path(path)
-    if not path.is_dir():
-        raise PseudogenError("no such model directory", str(path))
-    if (path / MODEL_FILE).is_file():
-        return "statistical"
-    if (path / "config.json").is_file() and (path / "model.pt").is_file():
-        return "neural"
-    raise PseudogenError(f"not a model directory: neither a statistical model ({MODEL_FILE}) "
-                         "nor a neural checkpoint (config.json and model.pt)", str(path))
-
-
-def load_translator(path: str | Path, *, beam: int | None = None, pop_limit: int | None = None) -> Translator:
-    """The translator of a statistical model directory or a neural checkpoint directory.
-
-    `pop_limit` overrides a statistical model's cube pruning pops per node,
-    `beam` a neural model's beam width (1: greedy); each is an error with the
-    other kind of model.
-    """
-    kind = model_kind(path)
-    if kind == "statistical":
-        if beam is not None:
-            raise PseudogenError("the beam width is a setting of neural models; this is a statistical model", str(path))
-        from pseudogen.translator import StatisticalTranslator
-
-        return StatisticalTranslator(path, pop_limit=pop_limit)
-    if pop_limit is not None:
-        raise PseudogenError("the pop limit is a setting of statistical models; this is a neural checkpoint", str(path))
-    from pseudogen.neural import require_torch
-
-    require_torch()
-    from pseudogen.neural.translator import NeuralTranslator
-
-    return NeuralTranslator.load(path, beam=beam)

@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 
 from pseudogen.errors import PseudogenError
-from pseudogen.lm.arpa import format_log10, read_arpa
+from pseudogen.lm.arpa import NgramTable, format_log10, read_arpa, write_arpa
 
 # A hand-written bigram model: p(a) = 0.5, p(</s>) = 0.25, p(<unk>) = 0.25; b(a) = 0.5, b(<s>) = 1.
 SMALL = """\\data\\
@@ -63,3 +64,16 @@ def test_missing_file(tmp_path):
 
 def test_format_log10():
     assert format_log10([-1.234567891, 0.0, -0.0, -99.0, -1e-9]) == ["-1.2345679", "0.0", "0.0", "-99.0", "0.0"]
+
+
+def test_write_arpa_from_plain_tables(tmp_path):
+    vocab = ["<unk>", "<s>", "a", "</s>"]
+    tables = [
+        NgramTable(np.array([[0], [1], [2], [3]]), np.array([-0.60206, 0.0, -0.30103, -0.60206]),
+                   np.array([0.0, 0.0, -0.30103, 0.0])),
+        NgramTable(np.array([[1, 2], [2, 3]]), np.array([-0.0969100, -0.1249387]), np.zeros(2)),
+    ]
+    write_arpa(tmp_path / "written.arpa", vocab, tables)
+    written = read_arpa(tmp_path / "written.arpa")
+    assert written.entries == read_arpa(write(tmp_path, SMALL)).entries
+    assert written.order == 2

@@ -302,12 +302,9 @@ def test_corpus_stats(tmp_path):
 
 
 @pytest.fixture
-def cli():
-    from click.testing import CliRunner
-
+def cli(runner):
     from pseudogen.cli import main
 
-    runner = CliRunner()
     return lambda *args, **kwargs: runner.invoke(main, [str(arg) for arg in args], **kwargs)
 
 

@@ -1,29 +1,22 @@
 """tools/cross_tune.py on the sample corpus with tiny settings: untuned and tuned both ways."""
-import importlib.util
 import re
-import sys
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "corpora" / "sample"
 
-
-def load_tool(name):
-    sys.path.insert(0, str(REPO / "tools"))
-    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-cross_tune = load_tool("cross_tune")
+cross_tune = SimpleNamespace(**runpy.run_path(str(REPO / "tools" / "cross_tune.py")))
 TINY = ["--set", "align-iterations=1", "--set", "ibm1-iterations=1", "--set", "lm-order=2", "--set", "compose=2",
-        "--set", "tune-iterations=1", "--set", "nbest=5", "--set", "mert-restarts=1", "--processes", "1",
+        "--set", "tune-iterations=1", "--set", "tune-nbest=5", "--set", "mert-restarts=1", "--processes", "1",
         "--halves", "1-27", "28-54"]
 BLEU = r"(\d+\.\d\d)"
 
 
+@pytest.mark.slow
 def test_untuned_and_tuned_both_ways(tmp_path, capsys):
     code = cross_tune.main([str(SAMPLE), "--work-dir", str(tmp_path), "--seeds", "0", "1", *TINY])
     assert code == 0

@@ -39,12 +39,10 @@ def test_an_explicit_corpus_wins(tmp_path, monkeypatch):
         default_corpus_dir(str(tmp_path / "absent"))
 
 
-def test_translate_without_a_model_names_the_command_that_makes_the_default(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
+def test_translate_without_a_model_names_the_command_that_makes_the_default(tmp_path, monkeypatch, runner):
     from pseudogen.cli import main
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    result = CliRunner().invoke(main, ["translate", "-"], input="x = 1\n")
+    result = runner.invoke(main, ["translate", "-"], input="x = 1\n")
     assert result.exit_code == 1
     assert "make it with `pseudogen train --default`" in result.output

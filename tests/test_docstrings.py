@@ -163,15 +163,13 @@ def test_missing_source_directory(tmp_path):
         build_docstring_corpus([tmp_path / "absent"], tmp_path / "corpus")
 
 
-def test_corpus_docstrings_command(tmp_path):
-    from click.testing import CliRunner
-
+def test_corpus_docstrings_command(tmp_path, runner):
     from pseudogen.cli import main
 
     src = write_tree(tmp_path / "src", {"mod.py": MODULE})
-    result = CliRunner().invoke(main, ["corpus", "docstrings", str(src), "-o", str(tmp_path / "corpus"), "--max-source", "3"])
+    result = runner.invoke(main, ["corpus", "docstrings", str(src), "-o", str(tmp_path / "corpus"), "--max-source", "3"])
     assert result.exit_code == 0, result.output
     assert "pairs: train 3, dev 0, test 0 (total 3)" in result.output
     assert (tmp_path / "corpus" / "train.anno").read_text().splitlines() == ["Fetch it .", "Outer function .", "Inner function ."]
-    missing = CliRunner().invoke(main, ["corpus", "docstrings", str(tmp_path / "absent"), "-o", str(tmp_path / "c2")])
+    missing = runner.invoke(main, ["corpus", "docstrings", str(tmp_path / "absent"), "-o", str(tmp_path / "c2")])
     assert missing.exit_code == 1 and "no such source directory" in missing.output

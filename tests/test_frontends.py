@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
@@ -32,11 +31,6 @@ def test_parse_lines_goes_on_after_a_bad_line():
     assert [p.number for p in parsed] == [1, 2, 3]
     assert parsed[0].tree is not None and parsed[2].tree is not None
     assert str(parsed[1].error).startswith("in.py:2: cannot parse as Python")
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_cli_parse_file_with_a_bad_line(runner, tmp_path):

@@ -6,9 +6,9 @@ import pytest
 from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune import mert
 from pseudogen.tune.nbest import Hypothesis, NbestPool
-from pseudogen.tune.parallel import ParallelMap
-from pseudogen.tune.synthetic import oracle_set
+from pseudogen.workers import ParallelMap
 
+from synthetic_tuning import oracle_set
 from tuning_fixtures import oracle_first_share, synthetic_oracle_pool
 
 NAMES = ("lm", "tm", "penalty")

@@ -2,7 +2,8 @@ import pytest
 
 from decoding_fixtures import write_arpa
 from pseudogen.errors import PseudogenError
-from pseudogen.model import DEFAULT_WEIGHTS, MODEL_FILE, DecoderSettings, ModelDirectory, file_sha256
+from pseudogen.hashing import file_sha256
+from pseudogen.model import DEFAULT_WEIGHTS, MODEL_FILE, DecoderSettings, ModelDirectory
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from pseudogen.align.alignment import Alignment
+from pseudogen.align.alignment import Alignment, count_links
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
 from pseudogen.config import ExtractConfig
 from pseudogen.extract.corpus import PairLines, RuleCounts, extract_corpus, extract_lines, read_pair_lines
 from pseudogen.ruletable.features import format_features, parse_features, score_rules
-from pseudogen.ruletable.lexical import MIN_PROB, LinkLexicon, count_links
+from pseudogen.ruletable.lexical import MIN_PROB, LinkLexicon
 from pseudogen.ruletable.build import build_rule_table
 from pseudogen.ruletable.lookup import RuleTable
 from pseudogen.ruletable.sqlite import write_rule_table

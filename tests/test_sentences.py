@@ -1,5 +1,3 @@
-from click.testing import CliRunner
-
 import pytest
 
 from pseudogen.cli import main
@@ -38,16 +36,16 @@ def test_missing_source(tmp_path):
         read_sentences(tmp_path / "nothing")
 
 
-def test_lm_command_writes_arpa(corpus_dir, tmp_path):
+def test_lm_command_writes_arpa(corpus_dir, tmp_path, runner):
     out = tmp_path / "lm.arpa"
-    result = CliRunner().invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-order", "3"])
+    result = runner.invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-order", "3"])
     assert result.exit_code == 0, result.output
     assert "3-grams" in result.output and "(fallback)" in result.output
     assert read_arpa(out).order == 3
 
 
-def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path):
-    result = CliRunner().invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(tmp_path / "lm.arpa"),
+def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path, runner):
+    result = runner.invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(tmp_path / "lm.arpa"),
                                        "--no-lm-discount-fallback", "--lm-rare", "0"])
     assert result.exit_code == 1
     assert result.output.startswith("error: 1-gram discount for adjusted count 2 is -0.25, outside [0, 2]")
@@ -55,22 +53,22 @@ def test_lm_command_reports_degenerate_counts_in_one_line(corpus_dir, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_lm_command_with_rare_words_as_unk(corpus_dir, tmp_path):
+def test_lm_command_with_rare_words_as_unk(corpus_dir, tmp_path, runner):
     out = tmp_path / "lm.arpa"
-    result = CliRunner().invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-order", "2",
+    result = runner.invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-order", "2",
                                        "--lm-rare", "1"])
     assert result.exit_code == 0, result.output
     assert "dropped" not in result.output  # <unk> is a word here, not a symbol to drop
     bigrams = [line.split("\t")[1] for line in out.read_text(encoding="utf-8").split("\\2-grams:")[1].splitlines()
                if "\t" in line]
     assert any("<unk>" in bigram.split() for bigram in bigrams)
-    bad = CliRunner().invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-rare", "-1"])
+    bad = runner.invoke(main, ["lm", "--text", str(corpus_dir), "-o", str(out), "--lm-rare", "-1"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 
 
-def test_the_old_lm_command_line_still_works_with_a_note(corpus_dir, tmp_path):
+def test_the_old_lm_command_line_still_works_with_a_note(corpus_dir, tmp_path, runner):
     out = tmp_path / "lm.arpa"
-    result = CliRunner().invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "3", "--discount-fallback"])
+    result = runner.invoke(main, ["lm", str(corpus_dir), "-o", str(out), "--order", "3", "--discount-fallback"])
     assert result.exit_code == 0, result.output
     assert "--order is deprecated" in result.output and "use --lm-order" in result.output
     assert "use `pseudogen lm --text SOURCE -o LM.arpa`" in result.output

@@ -1,5 +1,6 @@
 """Stage directories: atomic commit, stage.toml, and when a finished stage may be reused."""
-from pseudogen.stagedir import Meter, StageDirectory, StageRecord, file_sha256
+from pseudogen.hashing import file_sha256
+from pseudogen.stagedir import Meter, StageDirectory, StageRecord
 
 
 def finished_stage(root, signature="abc", inputs=None):

@@ -103,12 +103,9 @@ def test_japanese_missing_package_says_what_to_install(monkeypatch):
         get_tokenizer("ja")
 
 
-def test_cli_tokenize_and_back():
-    from click.testing import CliRunner
-
+def test_cli_tokenize_and_back(runner):
     from pseudogen.cli import main
 
-    runner = CliRunner()
     text = "call f(x) with string 'a b', ok.\nfrom django.conf import settings.\n"
     tokens = runner.invoke(main, ["tokenize"], input=text)
     assert tokens.exit_code == 0
@@ -121,14 +118,12 @@ def test_cli_tokenize_and_back():
     assert old.exit_code == 0 and "--lang is deprecated" in old.stderr
 
 
-def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path):
-    from click.testing import CliRunner
-
+def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path, runner):
     from pseudogen.cli import main
 
     path = tmp_path / "in.txt"
     path.write_bytes(b"first line.\n\xff\nthird, line\n")
-    result = CliRunner().invoke(main, ["tokenize", str(path)])
+    result = runner.invoke(main, ["tokenize", str(path)])
     assert result.exit_code == 1
     assert result.stdout == "first line .\n\nthird , line\n"
     assert f"warning: {path}:2: bytes that are not UTF-8 (at column 1)" in result.output

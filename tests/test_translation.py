@@ -10,8 +10,8 @@ from pseudogen.corpus.parallel import read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.report import EvaluationReport
-from pseudogen.evaluate.run import evaluate_model
-from pseudogen.translation import Translation, Translator, load_translator, model_kind, translate_lines
+from pseudogen.model_kinds import evaluate_model, load_translator, model_kind
+from pseudogen.translation import Translation, Translator, translate_lines
 
 
 def run(*args):

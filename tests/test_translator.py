@@ -121,35 +121,34 @@ def model_dir(tmp_path_factory):
     return ModelDirectory.create(work / "model", work / "rules.sqlite", work / "lm.arpa", 3, "python", "en").path
 
 
-def _run(args, stdin=None):
-    from click.testing import CliRunner
-
+@pytest.fixture
+def cli(runner):
     from pseudogen.cli import main
 
-    return CliRunner().invoke(main, args, input=stdin)
+    return lambda args, stdin=None: runner.invoke(main, args, input=stdin)
 
 
-def test_cli_translates_unseen_statements_and_copies_identifiers(model_dir, tmp_path):
+def test_cli_translates_unseen_statements_and_copies_identifiers(model_dir, tmp_path, cli):
     source = tmp_path / "in.py"
     source.write_text("z = 7\nif count > 10 :\nreturn total\n")
-    result = _run(["translate", str(source), "--model", str(model_dir)])
+    result = cli(["translate", str(source), "--model", str(model_dir)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == ["set z to 7", "if count is greater than 10", "return total"]
 
 
-def test_cli_bad_line_gives_an_empty_line_a_message_and_exit_1(model_dir):
-    result = _run(["translate", "-", "--model", str(model_dir)], stdin="x = 1\nif ( :\nreturn x\n")
+def test_cli_bad_line_gives_an_empty_line_a_message_and_exit_1(model_dir, cli):
+    result = cli(["translate", "-", "--model", str(model_dir)], stdin="x = 1\nif ( :\nreturn x\n")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["set x to 1", "", "return x"]
     assert result.stderr.splitlines()[0].startswith("error: <stdin>:2: ")
     assert "Traceback" not in result.stderr
 
 
-def test_cli_nbest_and_explain(model_dir):
-    result = _run(["translate", "-", "--model", str(model_dir), "--nbest", "3", "--pop-limit", "10"], stdin="x = 3\n")
+def test_cli_nbest_and_explain(model_dir, cli):
+    result = cli(["translate", "-", "--model", str(model_dir), "--nbest", "3", "--pop-limit", "10"], stdin="x = 3\n")
     first = result.stdout.splitlines()[0].split(" ||| ")
     assert first[:2] == ["0", "set x to 3"] and "lm=" in first[2]
-    result = _run(["translate", "-", "--model", str(model_dir), "--explain"], stdin="x = 3\n")
+    result = cli(["translate", "-", "--model", str(model_dir), "--explain"], stdin="x = 3\n")
     assert "rule: Assign (" in result.stdout and "<=  (Assign (HEAD =) (Name x) (Num 3))" in result.stdout
 
 
@@ -157,12 +156,12 @@ def test_cli_nbest_and_explain(model_dir):
     (lambda d: (d / "rules.sqlite").write_bytes(b"corrupt"), "does not match the hash"),
     (lambda d: (d / "model.toml").unlink(), "not a model directory"),
 ])
-def test_cli_reports_a_broken_model_in_one_line(model_dir, tmp_path, damage, message):
+def test_cli_reports_a_broken_model_in_one_line(model_dir, tmp_path, damage, message, cli):
     import shutil
 
     broken = tmp_path / "broken"
     shutil.copytree(model_dir, broken)
     damage(broken)
-    result = _run(["translate", "-", "--model", str(broken)], stdin="x = 1\n")
+    result = cli(["translate", "-", "--model", str(broken)], stdin="x = 1\n")
     assert result.exit_code == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -6,7 +6,8 @@ import pytest
 from pseudogen.errors import PseudogenError
 from pseudogen.tune.loop import get_tuner, tune
 from pseudogen.tune.nbest import Hypothesis
-from pseudogen.tune.synthetic import SyntheticDecoder, oracle_set
+
+from synthetic_tuning import SyntheticDecoder, oracle_set
 
 
 def start_weights(synthetic, seed=7):
@@ -89,7 +90,7 @@ def test_pool_dedupes_and_leaves_out_non_finite_features(caplog):
 
 
 def test_mert_in_worker_processes_tunes_as_in_one():
-    from pseudogen.tune.parallel import ParallelMap
+    from pseudogen.workers import ParallelMap
 
     synthetic = oracle_set(sentences=20, hypotheses=30, dims=3, seed=6, noise=1.0)
     options = dict(max_iterations=3, nbest=6, seed=4, restarts=3)

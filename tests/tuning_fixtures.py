@@ -2,7 +2,8 @@
 import numpy as np
 
 from pseudogen.tune.nbest import NbestPool
-from pseudogen.tune.synthetic import oracle_set
+
+from synthetic_tuning import oracle_set
 
 
 def synthetic_oracle_pool(seed=0, sentences=40, hypotheses=12, dims=4):

@@ -42,21 +42,19 @@ train.code) may be given as the argument too.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pseudogen.config import TrainConfig
+from pseudogen.errors import PseudogenError
+from pseudogen.experiments import find_corpus, parse_settings, score_tuning_half, seed_stages
+from pseudogen.pipeline import QuietProgress, train
+from pseudogen.stagedir import Meter
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from pseudogen.config import TrainConfig  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
-from pseudogen.stagedir import Meter  # noqa: E402
-
 RULES_DIR = REPO / "tools" / "ablation-rules"
 REFERENCE = "simplified"
 
@@ -124,26 +122,8 @@ def variant_config(variant: Variant, base: TrainConfig) -> TrainConfig:
     return base.with_options(**variant.options, **rules)
 
 
-def seed_stages(source_model: Path, target_model: Path) -> None:
-    """Start `target_model` from hard links of `source_model`'s finished stages (to be re-used with resume)."""
-    source, target = source_model / "stages", target_model / "stages"
-    if target.exists() or not source.is_dir():
-        return
-    shutil.copytree(source, target, copy_function=_link_or_copy,
-                    ignore=lambda _, names: [n for n in names if n.startswith(".")])
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def run_variant(variant: Variant, corpus_dir: Path, work_dir: Path, base: TrainConfig) -> Result:
     """Train the variant's model (re-using the reference's stages where they match) and score both halves."""
-    from pseudogen.pipeline import QuietProgress, train
-
     config = variant_config(variant, base)
     model_dir = work_dir / variant.name
     if variant.name != REFERENCE:
@@ -157,20 +137,6 @@ def run_variant(variant: Variant, corpus_dir: Path, work_dir: Path, base: TrainC
     return Result(variant, first["bleu"], evaluate["bleu"], first["bleu_tokenised"], evaluate["bleu_tokenised"],
                   report.rules, seconds + sum(r.seconds for r in ran), cpu + sum(r.cpu_seconds for r in ran),
                   report.stage("parse").counts["skipped"])
-
-
-def score_tuning_half(model_dir: Path, config: TrainConfig, tuning_source: str) -> dict:
-    """BLEU (13a and corpus tokens) of the finished model on the tuning half (`--tune-lines`)."""
-    from pseudogen.evaluate.report import corpus_tokenizer, evaluate
-    from pseudogen.pipeline import QuietProgress
-    from pseudogen.stages import translate_in_chunks, tuning_sets
-
-    tuning, _ = tuning_sets(model_dir / "stages" / "1-parse", config, tuning_source)
-    with QuietProgress().bar("score") as bar:
-        translated = translate_in_chunks(model_dir, tuning.code, config.run.processes, bar)
-    report = evaluate([line.text for line in translated], tuning.anno, tuning.code,
-                      tokenize=corpus_tokenizer(config.parse.target_language), split=tuning.description)
-    return {"bleu": report.bleu, "bleu_tokenised": report.bleu_tokenised}
 
 
 def markdown_table(results: list[Result], tuned: bool, corpus_dir: Path, tune_lines: str) -> str:
@@ -201,18 +167,6 @@ def markdown_table(results: list[Result], tuned: bool, corpus_dir: Path, tune_li
     return "\n".join(lines) + "\n"
 
 
-def find_corpus(corpora: str | None, name: str) -> Path:
-    """A corpus directory given itself, or `name` under the corpora directory (see the module docstring)."""
-    from pseudogen.corpus.resolve import corpora_root
-
-    if corpora and (Path(corpora) / "train.code").is_file():
-        return Path(corpora)
-    corpus = corpora_root(corpora) / name
-    if not (corpus / "train.code").is_file():
-        raise PseudogenError(f"no corpus {name!r} (no train.code)", str(corpus))
-    return corpus
-
-
 def ordered_variants(names: list[str] | None) -> list[Variant]:
     """The chosen variants in the study's order; the reference first, as the others start from its stages."""
     names = names or [variant.name for variant in VARIANTS]
@@ -220,26 +174,6 @@ def ordered_variants(names: list[str] | None) -> list[Variant]:
     if unknown:
         raise PseudogenError(f"unknown variant {unknown[0]!r}; known: {', '.join(VARIANT_BY_NAME)}")
     return [variant for variant in VARIANTS if variant.name in names]
-
-
-def parse_settings(pairs: list[str]) -> dict:
-    """`OPTION=VALUE` strings as with_options keywords (values as TOML would read them: numbers or text)."""
-    settings = {}
-    for pair in pairs:
-        key, equals, value = pair.partition("=")
-        if not equals:
-            raise PseudogenError(f"a setting is written OPTION=VALUE, not {pair!r}")
-        settings[key.strip().replace("-", "_")] = _number_or_text(value.strip())
-    return settings
-
-
-def _number_or_text(value: str):
-    for kind in (int, float):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
-    return value
 
 
 def run_study(corpus_dir: Path, variants: list[Variant], work_dir: Path, base: TrainConfig,

@@ -33,16 +33,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pseudogen.align.alignment import Alignment
+from pseudogen.align.cooccurrence import IDENTICAL_PRIOR
+from pseudogen.align.agreement import agreement, copied_token_recall
+from pseudogen.align.corpus import Tokenization, read_alignments, write_alignments
+from pseudogen.align.symmetrize import symmetrize
+from pseudogen.corpus.parallel import read_split
+from pseudogen.text import join_tokens
 
-from pseudogen.align.alignment import Alignment  # noqa: E402
-from pseudogen.align.cooccurrence import IDENTICAL_PRIOR  # noqa: E402
-from pseudogen.align.agreement import agreement, copied_token_recall  # noqa: E402
-from pseudogen.align.corpus import read_alignments, tokenized_bitext, write_alignments  # noqa: E402
-from pseudogen.align.symmetrize import symmetrize  # noqa: E402
-from pseudogen.corpus.parallel import read_split  # noqa: E402
-from pseudogen.text import join_tokens  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_dir(argument: str | None) -> Path:
@@ -56,7 +55,7 @@ def corpus_dir(argument: str | None) -> Path:
 def load_bitext(directory: Path, pairs: int, distinct_targets: bool = False):
     """The first `pairs` pairs, tokenised; `distinct_targets` keeps only pairs whose target
     words are all different (where nltk's IBM-1, which normalises per word type, is exact)."""
-    bitext = tokenized_bitext(read_split(directory, "train"))[:pairs]
+    bitext = Tokenization().bitext(read_split(directory, "train"))[:pairs]
     if distinct_targets:
         bitext = [(src, trg) for src, trg in bitext if len(set(trg)) == len(trg)]
     return bitext
@@ -146,6 +145,7 @@ def run(kind: str, config: dict, directory: Path, pairs: int, python: str = sys.
     """Run one worker in a fresh process; its stats, and the folder holding its alignments."""
     out = Path(tempfile.mkdtemp(prefix=f"bench_align_{kind}_"))
     command = [python, __file__, "--worker", kind, json.dumps(config), str(out), str(directory), "--pairs", str(pairs)]
+    # `python` may be another interpreter (one with eflomal) where pseudogen is not installed
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:
         raise RuntimeError(f"{kind} failed:\n{done.stderr[-2000:]}")

@@ -16,12 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pseudogen.corpus.resolve import corpora_root  # noqa: E402
-from pseudogen.corpus.spoc import import_spoc  # noqa: E402
-from pseudogen.corpus.stats import corpus_stats, format_stats  # noqa: E402
-from pseudogen.text import get_tokenizer  # noqa: E402
+from pseudogen.corpus.resolve import corpora_root
+from pseudogen.corpus.spoc import import_spoc
+from pseudogen.corpus.stats import corpus_stats, format_stats
+from pseudogen.text import get_tokenizer
 
 
 def timed(label: str, work):

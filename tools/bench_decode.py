@@ -5,8 +5,8 @@
 
 Prints, for each pop limit: BLEU on dev (sacrebleu; tokenised as the corpus is
 tokenised, and standard 13a on detokenised text), statements per second on one
-core (CPU time of this single-threaded process, and wall time), the average
-pops per statement, and the peak resident memory; then the wall time of a cold
+core (CPU time of this single-threaded process, and wall time) and the peak
+resident memory; then the wall time of a cold
 `pseudogen translate` of one statement (process start + model load + decode).
 
 Corpora are found as: --corpora, then $PSEUDOGEN_DATA, then ../shared/corpora
@@ -27,7 +27,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def corpora_dir(explicit: str | None) -> Path:
@@ -55,8 +54,9 @@ def build_model(corpus: Path, work: Path, lm_order: int) -> Path:
         raise SystemExit("--build needs the aligner (pseudogen.align.SymmetricAligner); give --model instead")
     from pseudogen.corpus.parallel import read_lines
     from pseudogen.errors import PseudogenError
+    from pseudogen.hashing import file_sha256
     from pseudogen.lm.kneser_ney import KneserNeyEstimator
-    from pseudogen.model import ModelDirectory, file_sha256
+    from pseudogen.model import ModelDirectory
     from pseudogen.ruletable.build import build_rule_table
     from pseudogen.syntax.frontends import get_frontend
     from pseudogen.text import get_tokenizer, join_tokens
@@ -113,7 +113,7 @@ def decode_dev(model_dir: Path, code: list[str], refs: list[str], pop_limit: int
     translator = StatisticalTranslator(model_dir, pop_limit=pop_limit)
     translator.translate(code[0])  # open the table and the LM outside the timing
     tokenizer = get_tokenizer(translator.model.target_language)
-    tokenised, detokenised, failed, pops = [], [], 0, 0
+    tokenised, detokenised, failed = [], [], 0
     cpu, wall = cpu_seconds(), time.perf_counter()
     for line in code:
         try:
@@ -156,11 +156,10 @@ def cold_start(model_dir: Path, line: str) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak MB of `pseudogen translate` on a one-line file."""
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(line + "\n")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-c", _TRANSLATE_AND_REPORT, f.name, str(model_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     process.stdout.read()
     errors = process.stderr.read().decode("utf-8", "replace")

@@ -19,11 +19,8 @@ import time
 import warnings
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from pseudogen.corpus.code_tokens import code_from_tokens  # noqa: E402
-from pseudogen.corpus.docstrings import (  # noqa: E402
+from pseudogen.corpus.code_tokens import code_from_tokens
+from pseudogen.corpus.docstrings import (
     build_docstring_corpus,
     code_without_docstring,
     default_source_roots,

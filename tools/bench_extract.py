@@ -22,16 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tools"))
+from pseudogen.config import ExtractConfig
+from pseudogen.extract.corpus import extract_lines, read_pair_lines
+from pseudogen.ruletable.build import load_lexicon
+from pseudogen.ruletable.features import score_rules
+from pseudogen.ruletable.sqlite import write_rule_table
+from pseudogen.text import join_tokens
 
-from pseudogen.config import ExtractConfig  # noqa: E402
-from pseudogen.extract.corpus import extract_lines, read_pair_lines  # noqa: E402
-from pseudogen.ruletable.build import load_lexicon  # noqa: E402
-from pseudogen.ruletable.features import score_rules  # noqa: E402
-from pseudogen.ruletable.sqlite import write_rule_table  # noqa: E402
-from pseudogen.text import join_tokens  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def corpus_dir(argument: str | None) -> Path:

@@ -30,14 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from pseudogen.lm.kneser_ney import KneserNeyEstimator  # noqa: E402
-from pseudogen.lm.sentences import read_sentences, tokenize_annotation  # noqa: E402
-from pseudogen.corpus.parallel import read_split  # noqa: E402
-from pseudogen.corpus.resolve import corpora_root  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
+from pseudogen.lm.kneser_ney import KneserNeyEstimator
+from pseudogen.lm.sentences import read_sentences, tokenize_annotation
+from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.resolve import corpora_root
+from pseudogen.errors import PseudogenError
 
 
 def cpu_seconds() -> float:

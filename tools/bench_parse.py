@@ -13,15 +13,11 @@ from __future__ import annotations
 import resource
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from pseudogen.corpus.parallel import read_lines  # noqa: E402
-from pseudogen.corpus.resolve import corpora_root  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
-from pseudogen.syntax.frontends import get_frontend, parse_lines  # noqa: E402
+from pseudogen.corpus.parallel import read_lines
+from pseudogen.corpus.resolve import corpora_root
+from pseudogen.errors import PseudogenError
+from pseudogen.syntax.frontends import get_frontend, parse_lines
 
 
 def cpu_seconds() -> float:

@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pseudogen.corpus.parallel import read_lines  # noqa: E402
-from pseudogen.corpus.resolve import corpora_root  # noqa: E402
-from pseudogen.text import get_tokenizer  # noqa: E402
+from pseudogen.corpus.parallel import read_lines
+from pseudogen.corpus.resolve import corpora_root
+from pseudogen.text import get_tokenizer
 
 
 def main() -> None:

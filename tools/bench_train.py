@@ -25,21 +25,17 @@ import time
 import tomllib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from pseudogen.corpus.resolve import corpora_root  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
-from pseudogen.pipeline import STAGE_NAMES  # noqa: E402
+from pseudogen.corpus.resolve import corpora_root
+from pseudogen.errors import PseudogenError
+from pseudogen.pipeline import STAGE_NAMES
 
 
 def run_stage(corpus: Path, model_dir: Path, stage: str, extra: list[str]) -> tuple[float, float, float]:
     """Run training up to `stage` in a child process: (wall seconds, CPU seconds, peak RSS MB of the child)."""
     command = [sys.executable, "-m", "pseudogen", "train", str(corpus), "-o", str(model_dir), "--resume",
                "--stop-after", stage, "--quiet", *extra]
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
+import runpy
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pseudogen.tune import loop
+from pseudogen.workers import ParallelMap
 
-from pseudogen.tune import loop  # noqa: E402
-from pseudogen.tune.parallel import ParallelMap  # noqa: E402
-from pseudogen.tune.synthetic import SyntheticDecoder, oracle_set  # noqa: E402
+# the synthetic problems are the tuners' test fixtures, not part of the package
+_SYNTHETIC = runpy.run_path(str(Path(__file__).resolve().parents[1] / "tests" / "synthetic_tuning.py"))
+SyntheticDecoder, oracle_set = _SYNTHETIC["SyntheticDecoder"], _SYNTHETIC["oracle_set"]
 
 
 class TimedTuner:

@@ -35,22 +35,16 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tools"))
-
-from ablation import find_corpus, parse_settings, score_tuning_half, seed_stages  # noqa: E402
-
-from pseudogen.config import TrainConfig  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
+from pseudogen.config import TrainConfig
+from pseudogen.errors import PseudogenError
+from pseudogen.experiments import find_corpus, parse_settings, score_tuning_half, seed_stages
+from pseudogen.pipeline import QuietProgress, train
 
 HALVES = ("1-500", "501-1000")  # Django dev: lines 16001-16500 and 16501-17000
 
 
 def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed_from: Path | None) -> dict:
     """Train (re-using `seed_from`'s stages), then BLEU on the tuning half and on the rest of dev."""
-    from pseudogen.pipeline import QuietProgress, train
-
     if seed_from is not None:
         seed_stages(seed_from, model_dir)
     started = time.perf_counter()
@@ -73,12 +67,12 @@ def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[
     held_out = []
     for seed in seeds:
         tuned = train_and_score(corpus_dir, work_dir / f"tuned-first-seed{seed}",
-                                base.with_options(tuner="mert", tune_lines=first, seed=seed), untuned_dir)
+                                base.with_options(tuner="mert", tune_lines=first, tune_seed=seed), untuned_dir)
         held_out.append(tuned["other_half"])
         say(f"tuned on 1st half (seed {seed}, tune {tuned['tune_seconds']:.0f} s): "
             f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}")
     reverse = train_and_score(corpus_dir, work_dir / "tuned-second",
-                              base.with_options(tuner="mert", tune_lines=second, seed=seeds[0]), untuned_dir)
+                              base.with_options(tuner="mert", tune_lines=second, tune_seed=seeds[0]), untuned_dir)
     say(f"tuned on 2nd half (seed {seeds[0]}, tune {reverse['tune_seconds']:.0f} s): "
         f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}")
     mean_held_out = sum(held_out) / len(held_out)

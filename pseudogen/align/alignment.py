@@ -7,6 +7,7 @@ pair's links as "0-0 1-2 3-1", sorted.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Collection, Iterable, NamedTuple, Sequence
 
 from pseudogen.errors import PseudogenError
@@ -43,3 +44,20 @@ class Alignment(frozenset):
     def inverted(self) -> Alignment:
         """The same links seen from the other side (trg-src)."""
         return Alignment((t, s) for s, t in self)
+
+
+def count_links(leaves: Sequence[str], words: Sequence[str], alignment: Alignment) -> Counter:
+    """Counts of (source word, target word) links in one pair; None marks an unaligned word."""
+    counts: Counter = Counter()
+    linked_src, linked_trg = set(), set()
+    for src, trg in alignment:
+        counts[(leaves[src], words[trg])] += 1
+        linked_src.add(src)
+        linked_trg.add(trg)
+    for i, leaf in enumerate(leaves):
+        if i not in linked_src:
+            counts[(leaf, None)] += 1
+    for j, word in enumerate(words):
+        if j not in linked_trg:
+            counts[(None, word)] += 1
+    return counts

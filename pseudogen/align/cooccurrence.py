@@ -68,18 +68,11 @@ def normalized_token(word: str) -> str:
     return word.strip(_WRAPPING).lower()
 
 
-def identical_tokens(src_word: str | None, trg_word: str | None) -> bool:
-    if src_word is None or trg_word is None:
-        return False
-    a, b = normalized_token(src_word), normalized_token(trg_word)
-    return a != "" and a == b
-
-
 class Cooccurrence:
     """The (e, f) pairs that occur in the same sentence pair, as sorted int64 keys.
 
     `src_of[k]`, `trg_of[k]` are the ids of pair k; `identical[k]` says whether
-    its two words are the same token (see `identical_tokens`).
+    its two words are the same token (`normalized_token`; see `_identical_mask`).
     """
 
     def __init__(self, keys: np.ndarray, src_vocab: Vocabulary, trg_vocab: Vocabulary):

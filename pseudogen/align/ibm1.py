@@ -36,7 +36,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pseudogen.align.alignment import Alignment
-from pseudogen.align.cooccurrence import IDENTICAL_PRIOR, NULL_ID, EncodedBitext
+from pseudogen.align.cooccurrence import IDENTICAL_PRIOR, EncodedBitext
 from pseudogen.errors import PseudogenError
 
 #: The probability of a pair never seen together in training (as nltk's MIN_PROB).

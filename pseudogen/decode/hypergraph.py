@@ -69,10 +69,6 @@ class Hypergraph:
     def root(self) -> int:
         return 0
 
-    @property
-    def n_edges(self) -> int:
-        return sum(len(e) for e in self.edges.values())
-
 
 class CompiledRule(NamedTuple):
     """What an edge needs from a rule, worked out once per rule object."""

@@ -5,9 +5,10 @@ Two ways in:
 - `evaluate_output_file` scores an existing output file, one line per
   statement of the split, against the split's annotation lines: the output of
   another tool, or of an earlier `pseudogen translate`.
-- `evaluate_model` translates the split with a model of either family
-  (`pseudogen.translation.load_translator`: a statistical model directory or a
-  neural checkpoint) and scores the output with the same report
+- `evaluate_translator` and `translate_pairs` + `score_translations`
+  translate the split with a translator of either family (what
+  `pseudogen.model_kinds.evaluate_model` does for a model directory) and
+  score the output with the same report
   (`evaluate.report.evaluate`), with the unknown rate (words the model did not
   know, per output word) and the speed. A statistical model translates line by
   line over `processes` workers (`ParallelMap`); a neural model translates in
@@ -34,8 +35,8 @@ from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.report import EvaluationReport, corpus_tokenizer, evaluate
-from pseudogen.translation import Translation, Translator, load_translator, model_kind, translate_safely
-from pseudogen.tune.parallel import ParallelMap
+from pseudogen.translation import Translation, Translator, translate_safely
+from pseudogen.workers import ParallelMap
 
 
 def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str = "dev",
@@ -100,40 +101,10 @@ def evaluate_translator(open_translator: Callable[[], Callable[[str], Translatio
     """Translate the code of `pairs` line by line over worker processes and score it; the report and the outputs."""
     with ParallelMap(open_translator, processes) as workers:
         translated: list[Translation] = workers.map([pair.code for pair in pairs])
-    _report_errors(translated, on_error)
+    report_errors(translated, on_error)
     report = score_translations(translated, pairs, "code2text", lang, by_construct=by_construct, split=split,
                                 command=command)
     return report, [t.text for t in translated]
-
-
-def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", by_construct: bool = False,
-                   processes: int = 2, command: str | None = None,
-                   on_error: Callable[[str, str], None] | None = None, *, beam: int | None = None,
-                   pop_limit: int | None = None) -> tuple[EvaluationReport, list[str]]:
-    """Translate a corpus split with a statistical model or a neural checkpoint and score the output.
-
-    `beam` (neural) and `pop_limit` (statistical) override the model's own
-    search setting, as in `load_translator`.
-    """
-    corpus_dir = resolve_corpus(str(corpus))
-    pairs = read_split(corpus_dir, split)
-
-    def report_line(index: int, message: str) -> None:
-        if on_error:
-            on_error(f"{corpus_dir / split}.code:{index + 1}", message)
-
-    if model_kind(model_dir) == "statistical" and beam is None:
-        from pseudogen.model import ModelDirectory
-
-        language = ModelDirectory.load(model_dir).target_language
-        opener = partial(open_model_translator, str(model_dir), pop_limit)
-        return evaluate_translator(opener, pairs, language, by_construct, processes, split, command, report_line)
-    translator = load_translator(model_dir, beam=beam, pop_limit=pop_limit)
-    translations = translate_pairs(translator, pairs)
-    _report_errors(translations, report_line)
-    report = score_translations(translations, pairs, translator.direction, translator.text_language,
-                                translator.code_language, by_construct, split, command)
-    return report, [t.text for t in translations]
 
 
 def translate_pairs(translator: Translator, pairs: Sequence[Pair]) -> list[Translation]:
@@ -142,7 +113,7 @@ def translate_pairs(translator: Translator, pairs: Sequence[Pair]) -> list[Trans
     return translator.translate_all(inputs)
 
 
-def _report_errors(translations: Sequence[Translation], on_error: Callable[[int, str], None] | None) -> None:
+def report_errors(translations: Sequence[Translation], on_error: Callable[[int, str], None] | None) -> None:
     if on_error:
         for index, translation in enumerate(translations):
             if translation.error is not None:

@@ -22,11 +22,10 @@ from collections import Counter, deque
 from contextlib import ExitStack
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from pseudogen.align.alignment import Alignment
+from pseudogen.align.alignment import Alignment, count_links
+from pseudogen.config import ExtractConfig
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.compose import extract_rules
-from pseudogen.config import ExtractConfig
-from pseudogen.ruletable.lexical import count_links
 from pseudogen.syntax.tree import Tree
 from pseudogen.text import split_tokens
 

@@ -23,15 +23,12 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
 from pseudogen.corpus.parallel import read_lines
 from pseudogen.errors import PseudogenError
-
-if TYPE_CHECKING:
-    from pseudogen.lm.kneser_ney import NgramModel
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 _COUNT_LINE = re.compile(r"ngram (\d+)=(\d+)$")
@@ -44,32 +41,36 @@ def format_log10(values: np.ndarray) -> list[str]:
     return [repr(v) for v in (np.round(np.asarray(values, dtype=np.float64), 7) + 0.0).tolist()]
 
 
-def write_arpa(model: NgramModel, path: Path) -> None:
-    """Write an estimated model as an ARPA file, in lmplz's layout."""
+class NgramTable(NamedTuple):
+    """The n-grams of one order as arrays, what an ARPA section holds."""
+
+    words: np.ndarray  # (k, n) numbers into the vocabulary
+    log10_prob: np.ndarray  # (k,)
+    log10_backoff: np.ndarray  # (k,); not written at the highest order
+
+
+def write_arpa(path: Path, vocab: Sequence[str], tables: Sequence[NgramTable]) -> None:
+    """Write n-gram tables (unigrams first) as an ARPA file, in lmplz's layout."""
     path = Path(path)
-    counts = model.ngram_counts()
     try:
         with path.open("w", encoding="utf-8", newline="\n") as out:
             out.write("\\data\\\n")
-            out.writelines(f"ngram {n}={k}\n" for n, k in enumerate(counts, start=1))
-            for n in range(1, model.order + 1):
+            out.writelines(f"ngram {n}={len(table.words)}\n" for n, table in enumerate(tables, start=1))
+            for n, table in enumerate(tables, start=1):
                 out.write(f"\n\\{n}-grams:\n")
-                _write_order(out, model, n)
+                _write_table(out, vocab, table, with_backoff=n < len(tables))
             out.write("\n\\end\\\n")
     except OSError as err:
         raise PseudogenError(f"cannot write the language model: {err.strerror}", str(path)) from None
 
 
-def _write_order(out, model: NgramModel, n: int) -> None:
-    level = model.orders[n - 1]
-    vocab = model.vocab
-    with_backoff = n < model.order
-    for start in range(0, len(level.words), _WRITE_BATCH):
+def _write_table(out, vocab: Sequence[str], table: NgramTable, with_backoff: bool) -> None:
+    for start in range(0, len(table.words), _WRITE_BATCH):
         stop = start + _WRITE_BATCH
-        probs = format_log10(level.log10_prob[start:stop])
-        texts = [" ".join([vocab[i] for i in ids]) for ids in level.words[start:stop].tolist()]
+        probs = format_log10(table.log10_prob[start:stop])
+        texts = [" ".join([vocab[i] for i in ids]) for ids in table.words[start:stop].tolist()]
         if with_backoff:
-            backoffs = format_log10(level.log10_backoff[start:stop])
+            backoffs = format_log10(table.log10_backoff[start:stop])
             out.writelines(f"{p}\t{t}\t{b}\n" for p, t, b in zip(probs, texts, backoffs))
         else:
             out.writelines(f"{p}\t{t}\n" for p, t in zip(probs, texts))

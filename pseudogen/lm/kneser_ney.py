@@ -65,7 +65,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from pseudogen.errors import PseudogenError
-from pseudogen.lm.arpa import ArpaModel, write_arpa
+from pseudogen.lm.arpa import ArpaModel, NgramTable, write_arpa
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 SPECIAL_WORDS = (UNK, BOS, EOS)
@@ -162,7 +162,7 @@ class NgramModel:
             yield tuple(vocab[i] for i in ids), prob, backoff
 
     def write_arpa(self, path: Path) -> None:
-        write_arpa(self, path)
+        write_arpa(path, self.vocab, [NgramTable(o.words, o.log10_prob, o.log10_backoff) for o in self.orders])
 
     @cached_property
     def _lookup(self) -> ArpaModel:

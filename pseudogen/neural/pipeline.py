@@ -3,8 +3,8 @@
 `train_on_corpus` reads the train and dev splits, trains, and saves the
 checkpoint with its training curve (`curves.png`). Translating and evaluating a
 checkpoint go through what serves both families:
-`pseudogen.translation.load_translator` and `translate_lines`,
-`pseudogen.evaluate.run.evaluate_model`; `evaluation.evaluate_checkpoint` adds
+`pseudogen.model_kinds.load_translator`, `pseudogen.translation.translate_lines`,
+`pseudogen.model_kinds.evaluate_model`; `evaluation.evaluate_checkpoint` adds
 the neural-only figures.
 """
 from __future__ import annotations

@@ -32,7 +32,6 @@ import math
 from collections import Counter
 from typing import Iterable, Mapping, Optional, Protocol, Sequence
 
-from pseudogen.align.alignment import Alignment
 
 MIN_PROB = 1e-7
 LEXICAL_WEIGHTS = ("ibm1", "koehn")
@@ -42,23 +41,6 @@ class Lexicon(Protocol):
     def p_trg_given_src(self, trg: str, src: Optional[str]) -> float: ...
 
     def p_src_given_trg(self, src: str, trg: Optional[str]) -> float: ...
-
-
-def count_links(leaves: Sequence[str], words: Sequence[str], alignment: Alignment) -> Counter:
-    """Counts of (source word, target word) links in one pair; None marks an unaligned word."""
-    counts: Counter = Counter()
-    linked_src, linked_trg = set(), set()
-    for src, trg in alignment:
-        counts[(leaves[src], words[trg])] += 1
-        linked_src.add(src)
-        linked_trg.add(trg)
-    for i, leaf in enumerate(leaves):
-        if i not in linked_src:
-            counts[(leaf, None)] += 1
-    for j, word in enumerate(words):
-        if j not in linked_trg:
-            counts[(None, word)] += 1
-    return counts
 
 
 class LinkLexicon:
@@ -78,14 +60,6 @@ class LinkLexicon:
 
     def p_src_given_trg(self, src: str, trg: Optional[str]) -> float:
         return self._src_given_trg.get((src, trg), 0.0)
-
-
-def ibm1_weight(given: Sequence[str], produced: Sequence[str], prob) -> float:
-    """sum over `produced` of log of the mean of prob(word, g) over `given` and NULL."""
-    total = 0.0
-    for word in produced:
-        total += _ibm1_term(word, given, prob)
-    return total
 
 
 def _ibm1_term(word: str, given: Sequence[str], prob) -> float:
@@ -151,9 +125,3 @@ class LexicalScorer:
             total += term
         return total
 
-
-def lexical_weights(
-    source: Sequence[str], target: Sequence[str], links: Sequence[tuple[int, int]], lexicon: Lexicon, kind: str = "ibm1"
-) -> tuple[float, float]:
-    """(egfl, fgel) for a rule with source terminals `source`, target words `target`."""
-    return LexicalScorer(lexicon, kind).weights(source, target, links)

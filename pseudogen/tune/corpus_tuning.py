@@ -22,7 +22,7 @@ from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.tune.loop import TuningResult, tune
 from pseudogen.tune.nbest import Hypothesis
-from pseudogen.tune.parallel import ParallelMap
+from pseudogen.workers import ParallelMap
 
 Decode = Callable[[str, Mapping[str, float], int], list[Hypothesis]]
 

@@ -16,7 +16,7 @@ computed on the decoder's words against the tokenised references (the corpus
 tokenisation), the measure that the tuner optimises; only features named in
 the initial weights are tuned, any other feature a hypothesis carries is
 ignored. Decoding is the caller's: `decode_nbest(weights)` may decode in
-parallel (`tune.parallel`), and the same worker processes can run MERT's
+parallel (`pseudogen.workers`), and the same worker processes can run MERT's
 climbs between the decodings (`workers`).
 """
 from __future__ import annotations
@@ -87,7 +87,7 @@ def tune(decode_nbest: Callable[[dict[str, float]], list[list[Hypothesis]]],
          **tuner_options) -> TuningResult:
     """Tune feature weights for BLEU on a tuning set; see the module docstring.
 
-    `workers` (a `tune.parallel.ParallelMap`) lend their processes to a tuner that can share out its work (MERT).
+    `workers` (a `pseudogen.workers.ParallelMap`) lend their processes to a tuner that can share out its work (MERT).
     """
     if not initial_weights:
         raise PseudogenError("no feature weights to tune")

@@ -53,7 +53,7 @@ from pseudogen.evaluate.bleu import bleu_of_rows
 from pseudogen.tune.nbest import NbestPool, PaddedPool, load_padded, save_padded
 
 if TYPE_CHECKING:
-    from pseudogen.tune.parallel import ParallelMap
+    from pseudogen.workers import ParallelMap
 
 IMPROVEMENT = 1e-9  # smaller BLEU gains are rounding, not progress
 UNBOUNDED_STEP = 1.0
@@ -277,7 +277,7 @@ class MertTuner:
     """Och's MERT: coordinate ascent with exact line searches and random restarts.
 
     The climbs from the start points are independent, so with `workers` (a
-    `tune.parallel.ParallelMap`, e.g. the tuning decoders' pool) they run in
+    `pseudogen.workers.ParallelMap`, e.g. the tuning decoders' pool) they run in
     its processes, the pool shared through files; each start point has its own
     random generator, seeded by (seed, optimisation number, start index) and
     made before the work is shared out, so the weights do not depend on the

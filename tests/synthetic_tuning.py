@@ -1,4 +1,4 @@
-"""Synthetic tuning problems with a known answer, for the tuners' tests and benchmarks.
+"""Synthetic tuning problems with a known answer, for the tuners' tests and tools/bench_tune.py.
 
 A hidden weight vector w* orders each sentence's candidate hypotheses; the
 hypothesis it ranks r-th (from 0) shares the first L - ceil(r*L/K) words of the

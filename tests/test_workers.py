@@ -3,7 +3,7 @@ import operator
 
 import pytest
 
-from pseudogen.tune.parallel import ParallelMap
+from pseudogen.workers import ParallelMap
 
 
 def test_two_workers_keep_the_order_and_pass_extra_arguments():

@@ -1,8 +1,10 @@
 """Run a per-sentence function over worker processes, in order, in chunks.
 
-Tuning decodes the whole tuning set once per iteration, so decoding is where
-its time goes; sentences are independent, so they are shared out over
-processes (2 by default, the cores of a small machine). Design points:
+Tuning decodes the whole tuning set once per iteration, and evaluation decodes
+the test set, so decoding is where their time goes; sentences are independent,
+so they are shared out over processes (2 by default, the cores of a small
+machine). Both `tune` and `evaluate` use this module, which depends on neither.
+Design points:
 
 - Spawn-safe: workers are started with the ``spawn`` method (no fork of a
   process that holds threads, a KenLM model or a SQLite connection), so what a
