@@ -2,7 +2,6 @@
 import copy
 
 import pytest
-from click.testing import CliRunner
 
 from pseudogen.align import SymmetricAligner, get_aligner
 from pseudogen.align.alignment import Alignment
@@ -153,9 +152,9 @@ def test_align_stage_by_corpus_name(tmp_path, monkeypatch):
     assert len(read_alignments(aligned / "alignment.txt")) == 6
 
 
-def test_cli_align(tmp_path):
+def test_cli_align(tmp_path, runner):
     corpus = write_corpus(tmp_path / "corpus", CORPUS)
-    result = CliRunner().invoke(main, ["align", str(corpus), "-o", str(tmp_path / "out"), "-q",
+    result = runner.invoke(main, ["align", str(corpus), "-o", str(tmp_path / "out"), "-q",
                                        "--align-model", "ibm1", "--symmetrize", "union", "--align-iterations", "2",
                                        "--identical-prior", "0", "-l", "space", "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -165,9 +164,9 @@ def test_cli_align(tmp_path):
     assert len(read_alignments(tmp_path / "out" / "stages" / "2-align" / "alignment.txt")) == 6
 
 
-def test_cli_align_old_spellings_still_work_with_a_note(tmp_path):
+def test_cli_align_old_spellings_still_work_with_a_note(tmp_path, runner):
     corpus = write_corpus(tmp_path / "corpus", CORPUS)
-    result = CliRunner().invoke(main, ["align", str(corpus), "--out", str(tmp_path / "out"), "-q", "--model", "ibm1",
+    result = runner.invoke(main, ["align", str(corpus), "--out", str(tmp_path / "out"), "-q", "--model", "ibm1",
                                        "--iterations", "2", "--no-identical-prior", "--lang", "space"])
     assert result.exit_code == 0, result.output
     assert "--iterations is deprecated" in result.output and "use --align-iterations" in result.output
@@ -182,9 +181,9 @@ def test_cli_align_old_spellings_still_work_with_a_note(tmp_path):
     (["align", "{tmp}/corpus", "-o", "{tmp}/out", "--split", "test"], "--split is gone"),
     (["align", "-o", "{tmp}/out"], "give the corpus"),
 ])
-def test_cli_errors_are_one_line(tmp_path, args, message):
+def test_cli_errors_are_one_line(tmp_path, args, message, runner):
     write_corpus(tmp_path / "corpus", CORPUS)
-    result = CliRunner().invoke(main, [a.format(tmp=tmp_path) for a in args])
+    result = runner.invoke(main, [a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 1
     assert result.output.strip().startswith("error:") and message in result.output, result.output
     assert "Traceback" not in result.output

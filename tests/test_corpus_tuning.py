@@ -38,6 +38,7 @@ def test_tune_lines_checks_lengths():
         tune_lines(open_toy_decoder, ["x = 1", "y = 2"], [["a"]], {"lm": 1.0}, processes=1)
 
 
+@pytest.mark.slow
 def test_tune_lines_gives_the_same_weights_over_two_processes():
     lines = list(CANDIDATES)
     references = [c[0][0].split() if c else ["nothing"] for c in CANDIDATES.values()]

@@ -2,7 +2,6 @@ import json
 
 import pytest
 import sacrebleu
-from click.testing import CliRunner
 
 from pseudogen.cli import main
 from pseudogen.errors import PseudogenError
@@ -148,10 +147,10 @@ def corpus(tmp_path):
     return directory
 
 
-def test_cli_evaluate_json(corpus, tmp_path):
+def test_cli_evaluate_json(corpus, tmp_path, runner):
     output = tmp_path / "out.txt"
     output.write_text("\n".join(OUTPUT) + "\n")
-    result = CliRunner().invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output), "--json",
+    result = runner.invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output), "--json",
                                        "--by-construct"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -159,18 +158,18 @@ def test_cli_evaluate_json(corpus, tmp_path):
     assert data["split"] == "dev" and "def" in data["by_construct"]
 
 
-def test_cli_evaluate_table_keeps_empty_lines(corpus, tmp_path):
+def test_cli_evaluate_table_keeps_empty_lines(corpus, tmp_path, runner):
     output = tmp_path / "out.txt"
     output.write_text("\n".join(OUTPUT[:3] + [""] + OUTPUT[4:]) + "\n")
-    result = CliRunner().invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output)])
+    result = runner.invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output)])
     assert result.exit_code == 0, result.output
     assert "BLEU" in result.output and "RIBES" in result.output
 
 
-def test_cli_evaluate_wrong_line_count_is_one_line_error(corpus, tmp_path):
+def test_cli_evaluate_wrong_line_count_is_one_line_error(corpus, tmp_path, runner):
     output = tmp_path / "short.txt"
     output.write_text("\n".join(OUTPUT[:5]) + "\n")
-    result = CliRunner().invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output)])
+    result = runner.invoke(main, ["evaluate", str(corpus), "--hypotheses", str(output)])
     assert result.exit_code == 1
     assert "short.txt: 5 lines, but the dev split has 8" in result.output
     assert "Traceback" not in result.output
@@ -207,10 +206,10 @@ def test_evaluate_translator_reports_failures_and_speed():
     assert report.bleu == pytest.approx(expected, abs=1e-6)
 
 
-def test_cli_evaluate_needs_a_model_and_a_corpus(corpus, tmp_path, monkeypatch):
+def test_cli_evaluate_needs_a_model_and_a_corpus(corpus, tmp_path, monkeypatch, runner):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    result = CliRunner().invoke(main, ["evaluate", str(corpus)])
+    result = runner.invoke(main, ["evaluate", str(corpus)])
     assert result.exit_code == 1
     assert "no model given and no default model" in result.output and "give --model" in result.output
-    result = CliRunner().invoke(main, ["evaluate"])
+    result = runner.invoke(main, ["evaluate"])
     assert result.exit_code == 1 and "give the CORPUS to score against" in result.output

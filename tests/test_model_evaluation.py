@@ -29,6 +29,7 @@ def model_dir(tmp_path_factory):
     return work / "model"
 
 
+@pytest.mark.slow
 def test_evaluate_a_model(model_dir, tmp_path):
     out = tmp_path / "out.txt"
     report = json.loads(run("evaluate", "sample", "-m", model_dir, "--json", "-j", "1", "--translations", out))
@@ -40,6 +41,7 @@ def test_evaluate_a_model(model_dir, tmp_path):
     assert again["bleu"] == pytest.approx(report["bleu"])
 
 
+@pytest.mark.slow
 def test_tune_a_model_saves_new_weights(model_dir, tmp_path):
     tuned = tmp_path / "tuned"
     shutil.copytree(model_dir, tuned)
@@ -51,6 +53,7 @@ def test_tune_a_model_saves_new_weights(model_dir, tmp_path):
     assert after != before and set(after) == set(before)
 
 
+@pytest.mark.slow
 def test_tune_a_model_with_todays_flags_and_a_dry_run(model_dir, tmp_path):
     tuned = tmp_path / "tuned"
     shutil.copytree(model_dir, tuned)
@@ -61,6 +64,7 @@ def test_tune_a_model_with_todays_flags_and_a_dry_run(model_dir, tmp_path):
     assert ModelDirectory.load(tuned).weights == before
 
 
+@pytest.mark.slow
 def test_old_spellings_of_evaluate_work_with_a_note(model_dir, tmp_path):
     out = tmp_path / "out.txt"
     output = run("evaluate", model_dir, "sample", "--processes", "1", "-o", out)

@@ -24,6 +24,7 @@ def trained(tmp_path_factory):
     return corpus, out, result.output
 
 
+@pytest.mark.slow
 def test_train_writes_a_checkpoint_and_curves(trained):
     _, out, output = trained
     assert "kept epoch" in output
@@ -32,24 +33,26 @@ def test_train_writes_a_checkpoint_and_curves(trained):
     assert json.loads((out / "config.json").read_text())["copy"] is True
 
 
-def test_translate_keeps_one_line_per_input_line(trained):
+@pytest.mark.slow
+def test_translate_keeps_one_line_per_input_line(trained, runner):
     _, out, _ = trained
-    result = CliRunner().invoke(main, ["translate", "-m", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
+    result = runner.invoke(main, ["translate", "-m", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
     assert result.exit_code == 0, result.output
     lines = result.output.split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[3] == ""
-    old = CliRunner().invoke(main, ["neural", "translate", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
+    old = runner.invoke(main, ["neural", "translate", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
     assert old.exit_code == 0 and old.stdout == result.stdout and "is deprecated" in old.stderr
 
 
-def test_evaluate_prints_the_figures(trained, tmp_path):
+@pytest.mark.slow
+def test_evaluate_prints_the_figures(trained, tmp_path, runner):
     corpus, out, _ = trained
-    result = CliRunner().invoke(main, ["neural", "evaluate", str(corpus), "-m", str(out), "--beam", "1"])
+    result = runner.invoke(main, ["neural", "evaluate", str(corpus), "-m", str(out), "--beam", "1"])
     assert result.exit_code == 0, result.output
     for figure in ("BLEU", "BLEU, en tokenizer tokens", "RIBES", "exact match", "token accuracy",
                    "attention monotonicity"):
         assert figure in result.output
-    result = CliRunner().invoke(main, ["neural", "evaluate", str(out), str(corpus), "--beam", "1", "--json"],
+    result = runner.invoke(main, ["neural", "evaluate", str(out), str(corpus), "--beam", "1", "--json"],
                                 catch_exceptions=False)  # the old form, MODEL CORPUS
     figures = json.loads(result.output[result.output.index("{"):])
     assert figures["report"]["sentences"] == 6 and figures["beam"] == 1
@@ -61,26 +64,26 @@ def test_evaluate_prints_the_figures(trained, tmp_path):
     (["neural", "evaluate", "/nonexistent/corpus", "-m", "/nonexistent/model"], "no such model directory"),
     (["evaluate", "sample", "-m", "/nonexistent/model"], "no such model directory"),
 ])
-def test_user_errors_are_one_line(args, message):
-    result = CliRunner().invoke(main, args)
+def test_user_errors_are_one_line(args, message, runner):
+    result = runner.invoke(main, args)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
 
 
 @needs_torch
-def test_copy_without_attention_is_a_user_error(tmp_path):
+def test_copy_without_attention_is_a_user_error(tmp_path, runner):
     corpus = write_corpus(tmp_path / "corpus")
-    result = CliRunner().invoke(main, ["neural", "train", str(corpus), "--arch", "lstm", "--copy", "-o", str(tmp_path / "m"), *TINY])
+    result = runner.invoke(main, ["neural", "train", str(corpus), "--arch", "lstm", "--copy", "-o", str(tmp_path / "m"), *TINY])
     assert result.exit_code == 1 and "--copy needs attention" in result.output
 
 
 @needs_torch
-def test_missing_corpus_is_a_user_error(tmp_path):
-    result = CliRunner().invoke(main, ["neural", "train", str(tmp_path / "none"), "-o", str(tmp_path / "m"), *TINY])
+def test_missing_corpus_is_a_user_error(tmp_path, runner):
+    result = runner.invoke(main, ["neural", "train", str(tmp_path / "none"), "-o", str(tmp_path / "m"), *TINY])
     assert result.exit_code == 1 and "no such corpus" in result.output
 
 
-def test_missing_torch_says_how_to_install_it(monkeypatch):
+def test_missing_torch_says_how_to_install_it(monkeypatch, runner):
     monkeypatch.setitem(__import__("sys").modules, "torch", None)  # makes `import torch` raise ImportError
-    result = CliRunner().invoke(main, ["neural", "translate", "/some/model"])
+    result = runner.invoke(main, ["neural", "translate", "/some/model"])
     assert result.exit_code == 1 and "pip install torch" in result.output

@@ -12,6 +12,7 @@ pytest.importorskip("torch")
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "neural_report.py"
 
 
+@pytest.mark.slow
 def test_report_has_the_tables_and_figures(tmp_path):
     corpus = write_corpus(tmp_path / "tiny")
     out = tmp_path / "reports"

@@ -4,7 +4,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pseudogen.errors import PseudogenError
 
@@ -38,6 +37,7 @@ def trained(tmp_path_factory):
     return model_dir, report, progress
 
 
+@pytest.mark.slow
 def test_every_stage_runs_and_the_model_translates(trained):
     model_dir, report, _ = trained
     assert [r.name for r in report.stages] == ["parse", "align", "extract", "lm", "tune", "evaluate"]
@@ -45,6 +45,7 @@ def test_every_stage_runs_and_the_model_translates(trained):
     assert StatisticalTranslator(model_dir).translate("for i in range(10):").text.startswith("for")
 
 
+@pytest.mark.slow
 def test_the_model_records_its_signature_and_training_figures(trained):
     model_dir, report, _ = trained
     toml = tomllib.loads((model_dir / "model.toml").read_text())
@@ -58,6 +59,7 @@ def test_the_model_records_its_signature_and_training_figures(trained):
     assert ModelDirectory.load(model_dir).lm_order == 3
 
 
+@pytest.mark.slow
 def test_the_tuned_weights_are_the_models(trained):
     model_dir, report, _ = trained
     tuned = ModelDirectory.load(model_dir / "stages" / "5-tune" / "model", check_hash=False)
@@ -65,6 +67,7 @@ def test_the_tuned_weights_are_the_models(trained):
     assert report.stage("tune").counts["iterations"] == 2
 
 
+@pytest.mark.slow
 def test_each_stage_directory_has_its_record_and_files(trained):
     model_dir, _, _ = trained
     stages = model_dir / "stages"
@@ -81,6 +84,7 @@ def test_each_stage_directory_has_its_record_and_files(trained):
         assert stage.name == "run.toml" or (stage / "stage.toml").is_file()
 
 
+@pytest.mark.slow
 def test_the_reference_figures_of_the_sample_model(trained):
     """Exact figures: a change in any stage shows up here as a changed number, not only as BLEU > 0."""
     _, report, _ = trained
@@ -88,12 +92,12 @@ def test_the_reference_figures_of_the_sample_model(trained):
     assert report.dev_bleu == pytest.approx(REFERENCE_BLEU, abs=1e-4)
 
 
-def test_the_stage_commands_give_the_model_that_train_gives(trained, tmp_path):
+@pytest.mark.slow
+def test_the_stage_commands_give_the_model_that_train_gives(trained, tmp_path, runner):
     model_dir, _, _ = trained
     small = ["--align-iterations", "2", "--ibm1-iterations", "2", "--lm-order", "3", "--tune-iterations", "2",
              "--tune-nbest", "10", "--pop-limit", "20", "-j", "1", "-q"]
     staged = str(tmp_path / "staged")
-    runner = CliRunner()
     for args in (["train", "sample", "-o", staged, "--stop-after", "align", *small], ["extract", "-o", staged, "-q"],
                  ["lm", "-o", staged, "-q"], ["tune", "-o", staged, "-q"]):
         result = runner.invoke(main, args)
@@ -104,17 +108,19 @@ def test_the_stage_commands_give_the_model_that_train_gives(trained, tmp_path):
     assert (tmp_path / "staged" / "rules.sqlite").read_bytes() == (model_dir / "rules.sqlite").read_bytes()
 
 
-def test_a_stage_command_needs_a_corpus_the_first_time(tmp_path):
-    result = CliRunner().invoke(main, ["extract", "-o", str(tmp_path / "new")])
+def test_a_stage_command_needs_a_corpus_the_first_time(tmp_path, runner):
+    result = runner.invoke(main, ["extract", "-o", str(tmp_path / "new")])
     assert result.exit_code == 1 and "no training run here yet: give the corpus" in result.output
 
 
+@pytest.mark.slow
 def test_the_tuning_set_is_said(trained):
     _, report, progress = trained
     assert report.stage("parse").counts["tuning_source"] == "dev"
     assert any("tuning set: dev (54 lines)" in note for note in progress.notes)
 
 
+@pytest.mark.slow
 def test_resume_reuses_matching_stages_and_reruns_the_changed_ones(trained, tmp_path):
     model_dir, _, _ = trained
     copy = tmp_path / "copy"
@@ -127,12 +133,14 @@ def test_resume_reuses_matching_stages_and_reruns_the_changed_ones(trained, tmp_
     assert ModelDirectory.load(copy).lm_order == 2
 
 
+@pytest.mark.slow
 def test_stop_after_leaves_no_model(tmp_path):
     report = train(SAMPLE, tmp_path / "m", small_config(), progress=QuietProgress(), stop_after="align")
     assert [r.name for r in report.stages] == ["parse", "align"]
     assert not (tmp_path / "m" / "model.toml").exists()
 
 
+@pytest.mark.slow
 def test_stopping_after_the_last_stage_is_a_whole_run(trained, tmp_path):
     model_dir, _, _ = trained
     copy = tmp_path / "copy"
@@ -159,6 +167,7 @@ def sample_pairs(split: str, count: int):
     return list(zip(code, anno))
 
 
+@pytest.mark.slow
 def test_without_dev_the_end_of_train_is_held_out_and_said(tmp_path):
     corpus = write_corpus(tmp_path / "c", sample_pairs("train", 200))
     progress = QuietProgress()
@@ -170,6 +179,7 @@ def test_without_dev_the_end_of_train_is_held_out_and_said(tmp_path):
     assert any("held out" in note for note in progress.notes)
 
 
+@pytest.mark.slow
 def test_unparsable_lines_are_skipped_counted_and_the_first_few_shown(tmp_path):
     pairs = sample_pairs("train", 60)
     pairs[3] = ("if x ==", "broken one")
@@ -210,10 +220,10 @@ def test_a_directory_that_is_not_a_model_is_left_alone(tmp_path):
         train(SAMPLE, tmp_path / "m", small_config(), progress=QuietProgress())
 
 
-def test_cli_config_file_and_errors(tmp_path):
+@pytest.mark.slow
+def test_cli_config_file_and_errors(tmp_path, runner):
     config = tmp_path / "train.toml"
     config.write_text('lm-order = 3\ntuner = "none"\nalign-iterations = 1\nibm1-iterations = 1\n')
-    runner = CliRunner()
     result = runner.invoke(main, ["train", str(SAMPLE), "-o", str(tmp_path / "m"), "--config", str(config),
                                   "--processes", "1", "--quiet", "--stop-after", "lm"])
     assert result.exit_code == 0, result.output

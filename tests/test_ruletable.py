@@ -4,7 +4,6 @@ import math
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
 from pseudogen.align.alignment import Alignment, count_links
 from pseudogen.cli import main
@@ -147,7 +146,7 @@ def test_not_a_rule_table(tmp_path):
         RuleTable.open(tmp_path / "missing.sqlite")
 
 
-def test_extract_dump_query(tmp_path):
+def test_extract_dump_query(tmp_path, runner):
     (tmp_path / "trees.txt").write_text("(A (B x))\n(A (B x)\n(A (B x))\n")
     (tmp_path / "target.txt").write_text("p\np\nq\n")
     (tmp_path / "alignment.txt").write_text("0-0\n0-0\n0-0\n")
@@ -155,7 +154,6 @@ def test_extract_dump_query(tmp_path):
     report = build_rule_table(pairs, tmp_path / "rules.sqlite", processes=1)
     assert report.skipped == ["line 2: unbalanced '(' in s-expression: '(A (B x)'"]
     assert (report.rules, report.pairs) == (5, 2)
-    runner = CliRunner()
     result = runner.invoke(main, ["rules", "dump", "-m", str(tmp_path / "rules.sqlite")])
     assert result.exit_code == 0 and len(result.output.splitlines()) == 5
     result = runner.invoke(main, ["rules", "query", "-m", str(tmp_path / "rules.sqlite"), "--tree", "(A (B x))"])
@@ -165,8 +163,7 @@ def test_extract_dump_query(tmp_path):
     assert result.exit_code == 0 and "is deprecated" in result.output  # the old form, MODEL as an argument
 
 
-def test_cli_extract_on_a_stage_directory(tmp_path):
-    runner = CliRunner()
+def test_cli_extract_on_a_stage_directory(tmp_path, runner):
     model = str(tmp_path / "m")
     result = runner.invoke(main, ["align", "sample", "-o", model, "-q", "-j", "1", "--align-iterations", "1"])
     assert result.exit_code == 0, result.output
@@ -242,14 +239,14 @@ def test_an_aligner_lexicon_is_used_when_given(tmp_path):
     assert rule.features["fgel"] == pytest.approx(math.log((0.5 + MIN_PROB) / 2), abs=1e-6)
 
 
-def test_query_parses_code_with_the_frontend(tmp_path):
+def test_query_parses_code_with_the_frontend(tmp_path, runner):
     pytest.importorskip("pseudogen.syntax.frontends")
     from pseudogen.syntax.frontends import get_frontend
 
     tree = get_frontend("python").parse("x = 1")  # (Assign (HEAD =) (Name x) (Num 1))
     counts = extract_corpus([(tree, "set x to 1".split(), Alignment.from_pharaoh("1-1 2-3"))], processes=1)
     write_rule_table(tmp_path / "rules.sqlite", score_rules(counts))
-    result = CliRunner().invoke(main, ["rules", "query", "x = 1", "-m", str(tmp_path)])  # a model directory works too
+    result = runner.invoke(main, ["rules", "query", "x = 1", "-m", str(tmp_path)])  # a model directory works too
     assert result.exit_code == 0, result.output
     assert "Assign ( HEAD ( \"=\" ) x0:Name x1:Num ) ||| \"set\" x0 \"to\" x1 |||" in result.output
     assert "(Name x)  (1 rules)" in result.output

@@ -51,6 +51,7 @@ def neural_model(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_both_kinds_are_scored_by_the_same_report(statistical_model, neural_model):
     references = [pair.text for pair in read_split(resolve_corpus("sample"), "dev")]
     reports = {}
@@ -65,6 +66,7 @@ def test_both_kinds_are_scored_by_the_same_report(statistical_model, neural_mode
     assert reports["statistical"]["bleu"] > 5
 
 
+@pytest.mark.slow
 def test_load_translator_opens_either_kind(statistical_model, neural_model):
     for path in (statistical_model, neural_model):
         translator = load_translator(path)
@@ -76,6 +78,7 @@ def test_load_translator_opens_either_kind(statistical_model, neural_model):
         assert translator.translate("x = 1").text == one.text
 
 
+@pytest.mark.slow
 def test_a_search_setting_of_the_other_kind_is_an_error(statistical_model, neural_model):
     with pytest.raises(PseudogenError, match="beam width is a setting of neural models"):
         load_translator(statistical_model, beam=3)
@@ -83,6 +86,7 @@ def test_a_search_setting_of_the_other_kind_is_an_error(statistical_model, neura
         load_translator(neural_model, pop_limit=3)
 
 
+@pytest.mark.slow
 def test_a_statistical_translator_reports_a_bad_line_in_place(statistical_model):
     translator = load_translator(statistical_model)
     [good, bad] = translator.translate_all(["x = 1", "def ("])

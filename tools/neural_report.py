@@ -30,17 +30,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from pseudogen.corpus.resolve import resolve_corpus  # noqa: E402
-from pseudogen.errors import PseudogenError  # noqa: E402
-from pseudogen.neural.config import NeuralConfig  # noqa: E402
-from pseudogen.neural.data import load_examples  # noqa: E402
-from pseudogen.neural.evaluation import evaluate_checkpoint  # noqa: E402
-from pseudogen.neural.plots import save_curves, save_heatmap  # noqa: E402
-from pseudogen.neural.train import train  # noqa: E402
-from pseudogen.neural.translator import NeuralTranslator  # noqa: E402
+from pseudogen.corpus.resolve import resolve_corpus
+from pseudogen.errors import PseudogenError
+from pseudogen.neural.config import NeuralConfig
+from pseudogen.neural.data import load_examples
+from pseudogen.neural.evaluation import evaluate_checkpoint
+from pseudogen.neural.plots import save_curves, save_heatmap
+from pseudogen.neural.train import train
+from pseudogen.neural.translator import NeuralTranslator
 
 MODELS = {
     "rnn": dict(arch="rnn"),
@@ -60,7 +57,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--budget-minutes", type=float, default=90.0, help="for all models, evaluation included")
     parser.add_argument("--models", default=DEFAULT_MODELS, help=f"comma-separated, from {', '.join(MODELS)}")
     parser.add_argument("--name", help="report name (default: <corpus>-<direction>)")
-    parser.add_argument("--out", type=Path, default=REPO / "reports")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "reports")
     parser.add_argument("--work-dir", type=Path, help="checkpoints (default: /tmp/pseudogen-neural-<name>)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
