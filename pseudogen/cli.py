@@ -72,7 +72,8 @@ class _BadLineReport:
 
 @main.command("tokenize")
 @_input_argument
-@options("text-language", "detokenize", "output", help={"output": "File to write (default: stdout)."})
+@options("text-language", "detokenize", "output", command="tokenize",
+         help={"output": "File to write (default: stdout)."})
 def tokenize_command(input_file, text_language, detokenize, output) -> None:
     """Tokenize text, one sentence per line (INPUT: a file, or - for stdin, the default).
 
@@ -110,7 +111,7 @@ def corpus_fetch(name: str, output: str | None, base_url: str | None, force: boo
 
 @corpus_group.command("stats")
 @click.argument("corpus")
-@options("text-language")
+@options("text-language", command="corpus stats")
 def corpus_stats(corpus: str, text_language: str) -> None:
     """Sizes, lengths, vocabularies and copy rate of each split of CORPUS (a directory or a name)."""
     from pseudogen.corpus import stats
@@ -173,7 +174,8 @@ def corpus_docstrings(src_dirs: tuple[str, ...], output: str, max_source: int, m
 
 @main.command("parse")
 @_input_argument
-@options("code-language", "rules-file", "raw", "pretty", "output", help={"output": "File to write (default: stdout)."})
+@options("code-language", "rules-file", "raw", "pretty", "output", command="parse",
+         help={"output": "File to write (default: stdout)."})
 def parse_command(input_file, code_language, rules_file, raw, pretty, output):
     """Parse code (INPUT: a file, or - for stdin, the default; one statement per line) into trees, one per line.
 
@@ -227,7 +229,7 @@ def rules_dump(old_model, model):
 @rules_group.command("query")
 @click.argument("code", required=False)
 @click.argument("old_code", required=False, metavar="")
-@options("model", "tree", "code-language")
+@options("model", "tree", "code-language", command="rules query")
 def rules_query(code, old_code, model, tree, code_language):
     """Show the rules that match each node of the tree of the statement CODE."""
     from pseudogen.ruletable.lookup import RuleTable
@@ -284,7 +286,8 @@ TRAIN_SETTINGS = settings_of("parse", "align", "extract", "lm", "decode", "tune"
 
 @main.command("train")
 @click.argument("corpus", required=False)
-@options("output", "default", "config", "resume", "stop-after", "quiet", *TRAIN_SETTINGS, layered=TRAIN_SETTINGS,
+@options("output", "default", "config", "resume", "stop-after", "quiet", *TRAIN_SETTINGS, command="train",
+         layered=TRAIN_SETTINGS,
          help={"output": "Model directory to write (with --default: the user cache)."})
 def train_command(corpus, output, default, config, resume, stop_after, quiet, **values):
     """Train a model from CORPUS (train.* and dev.*; a directory or a name such as django or sample).

@@ -63,11 +63,13 @@ class LineRange(NamedTuple):
 
 
 class Option(NamedTuple):
-    """One setting: its name (CLI flag and config key), type, default, limits, help and old spellings.
+    """One setting: its name (CLI flag and config key), type, default, limits, help and old key names.
 
     `stage` is the section of `TrainConfig` that holds it (None for an option
-    of a command, such as --model). `old_names` are deprecated spellings that
-    still work, with a note, for one release. `short` is a one-letter flag.
+    of a command, such as --model). `old_names` are the keys a config file
+    used before (they still work, with a note, for one release; the old flags
+    of each command are in `pseudogen.options.OLD_FLAGS`). `short` is a
+    one-letter flag.
     """
 
     name: str
@@ -144,7 +146,7 @@ class ParseConfig(Section):
     rules_file: str | None = setting(None, "Tree rules file (default: rules/<code-language>.rules).", kind=str)
     text_language: str = setting("en", "Natural language of the text (its tokenizer): en, ja, or space "
                                  "(split at whitespace).", choices=TEXT_LANGUAGES, short="-l",
-                                 old_names=("target-language", "lang"))
+                                 old_names=("target-language",))
     heldout_lines: int = setting(500, "Without a dev split: tune on this many lines held out from the end of train "
                                  "(at most a tenth of train).", minimum=1)
 
@@ -199,15 +201,14 @@ class ExtractConfig(Section):
 class LMConfig(Section):
     """The n-gram language model (modified Kneser-Ney)."""
 
-    lm_order: int = setting(5, "Order of the n-gram language model.", minimum=2, maximum=10, old_names=("order",))
+    lm_order: int = setting(5, "Order of the n-gram language model.", minimum=2, maximum=10)
     lm_rare: int = setting(2, "Words seen at most this many times become <unk> for the language model, "
                            "so that it learns where unseen words such as new identifiers go (0: off).",
-                           minimum=0, maximum=1000000, old_names=("rare",))
+                           minimum=0, maximum=1000000)
     lm_discount: str = setting("modified", "Three discounts per order (modified Kneser-Ney, Chen & Goodman) "
-                               "or one.", choices=("modified", "single"), old_names=("discount-method",))
+                               "or one.", choices=("modified", "single"))
     lm_discount_fallback: bool = setting(True, "Where counts of counts give no discounts (tiny data), use "
-                                         "0.5 1 1.5 as lmplz does, instead of failing.",
-                                         old_names=("discount-fallback",))
+                                         "0.5 1 1.5 as lmplz does, instead of failing.")
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class TuneConfig(Section):
 
     tuner: str = setting("mert", "Weight tuner; none keeps the default weights.", choices=("mert", "pro", "none"))
     tune_iterations: int = setting(20, "At most this many decode-and-optimise rounds (fewer when a round "
-                                   "finds no new hypotheses).", minimum=1, maximum=1000, old_names=("iterations",))
+                                   "finds no new hypotheses).", minimum=1, maximum=1000)
     tune_nbest: int = setting(100, "Size of the n-best list per tuning sentence.", minimum=1, maximum=10000,
                               old_names=("nbest",))
     tune_lines: str | None = setting(None, "Tune on these lines of the split only (FIRST-LAST, one-based); "

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
-from pseudogen.corpus.parallel import read_split
-from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
-from pseudogen.evaluate.report import EvaluationReport
-from pseudogen.evaluate.run import (evaluate_translator, open_model_translator, report_errors, score_translations,
-                                    translate_pairs)
 from pseudogen.translation import Translator, translate_lines
+
+if TYPE_CHECKING:
+    from pseudogen.evaluate.report import EvaluationReport
 
 
 def model_kind(path: str | Path) -> str:
@@ -84,6 +82,11 @@ def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev"
     `beam` (neural) and `pop_limit` (statistical) override the model's own
     search setting, as in `load_translator`.
     """
+    from pseudogen.corpus.parallel import read_split  # scoring needs sacrebleu: not imported to translate
+    from pseudogen.corpus.resolve import resolve_corpus
+    from pseudogen.evaluate.run import (evaluate_translator, open_model_translator, report_errors,
+                                        score_translations, translate_pairs)
+
     corpus_dir = resolve_corpus(str(corpus))
     pairs = read_split(corpus_dir, split)
 

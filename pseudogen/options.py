@@ -38,7 +38,7 @@ from pseudogen.pipeline import STAGE_NAMES
 COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("model", str, None, "Model directory to use (default: the default model, made by "
            "`pseudogen train --default`).", short="-m", metavar="DIR"),
-    Option("output", str, None, "Where to write.", short="-o", old_names=("out",), metavar="PATH"),
+    Option("output", str, None, "Where to write.", short="-o", metavar="PATH"),
     Option("config", str, None, "TOML file of settings, keys as the option names (the command line wins).",
            metavar="FILE"),
     Option("quiet", bool, False, "No progress bars or notes.", short="-q"),
@@ -73,17 +73,40 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("max-target", int, 80, "At most this many code tokens.", minimum=1, maximum=100000),
 )
 
-# Old flags of one command: (command, old flag) -> option name, or (option name, the value the flag meant).
+# The old flags of each command: (command, old flag) -> option name, or (option name, the value a flag meant).
 OLD_FLAGS: dict[tuple[str, str], str | tuple[str, Any]] = {
+    **{("train", old): new for old, new in (("language", "code-language"), ("target-language", "text-language"),
+                                            ("nbest", "tune-nbest"), ("seed", "tune-seed"))},
+    ("align", "out"): "output",
+    ("align", "language"): "code-language",
+    ("align", "lang"): "text-language",
     ("align", "model"): "align-model",
     ("align", "iterations"): "align-iterations",
     ("align", "no-identical-prior"): ("identical-prior", 0.0),
+    ("lm", "order"): "lm-order",
+    ("lm", "rare"): "lm-rare",
+    ("lm", "discount-method"): "lm-discount",
+    ("lm", "discount-fallback"): ("lm-discount-fallback", True),
     ("tune", "iterations"): "tune-iterations",
+    ("tune", "nbest"): "tune-nbest",
+    ("tune", "seed"): "tune-seed",
     ("evaluate", "output"): "translations",
+    ("evaluate", "lang"): "text-language",
+    ("tokenize", "lang"): "text-language",
+    ("corpus stats", "lang"): "text-language",
     ("corpus import-spoc", "split"): "into-split",
     ("corpus import-jsonl", "split"): "into-split",
+    ("parse", "language"): "code-language",
+    ("parse", "rules"): "rules-file",
+    ("rules query", "language"): "code-language",
+    ("neural train", "out"): "output",
+    ("neural train", "text-tokenizer"): "text-language",
     ("neural evaluate", "outputs"): "translations",
 }
+# Old short flags that now mean something else in that command: (command, old flag) -> its short form.
+OLD_SHORTS: dict[tuple[str, str], str] = {("evaluate", "output"): "-o"}
+# Values an old flag took that are spelled differently now.
+OLD_VALUES: dict[tuple[str, Any], Any] = {("text-language", "whitespace"): "space"}
 
 # Flags that went with a way of working that is gone: (command, flag) -> what to do instead.
 REMOVED_FLAGS: dict[tuple[str, str], str] = {
@@ -156,7 +179,7 @@ def _old_flag(old: str, option: Option, meant: Any = None, short: str | None = N
     dest = "old__" + old.replace("-", "_")
     if option.kind is bool or meant is not None:
         return click.option(*flags, dest, flag_value=True if meant is None else meant, default=None, hidden=True)
-    return click.option(*flags, dest, type=click_type(option), default=None, hidden=True)
+    return click.option(*flags, dest, default=None, hidden=True)  # checked as the option is, once renamed
 
 
 def _removed_flag(flag: str, instead: str):
@@ -180,10 +203,6 @@ def options(*names: str, command: str | None = None, layered: tuple[str, ...] = 
     """
     help = help or {}
     olds: dict[str, tuple[Option, Any]] = {}
-    for name in names:
-        option = DECLARED[name]
-        for old in option.old_names:
-            olds.setdefault(old, (option, None))
     for (where, old), target in OLD_FLAGS.items():
         name, meant = (target, None) if isinstance(target, str) else target
         if where == command and name in names:
@@ -199,10 +218,8 @@ def options(*names: str, command: str | None = None, layered: tuple[str, ...] = 
 
         for flag, instead in removed.items():
             with_old_flags = _removed_flag(flag, instead)(with_old_flags)
-        shorts = {DECLARED[name].short for name in names}
         for old, (option, meant) in reversed(olds.items()):
-            short = DECLARED[old].short if old in DECLARED else None
-            with_old_flags = _old_flag(old, option, meant, short if short not in shorts else None)(with_old_flags)
+            with_old_flags = _old_flag(old, option, meant, OLD_SHORTS.get((command, old)))(with_old_flags)
         for name in reversed(names):
             option = DECLARED[name]
             with_old_flags = _click_option(option, name in layered, help.get(name), name in required)(with_old_flags)
@@ -217,10 +234,101 @@ def _fold_old_flags(values: dict[str, Any], olds: Mapping[str, Option]) -> None:
         value = values.pop("old__" + old.replace("-", "_"), None)
         if value is not None:
             deprecation_note(f"--{old}", f"--{option.name}")
-            values[option.field_name] = value
+            value = OLD_VALUES.get((option.name, value), value)
+            values[option.field_name] = value if option.kind is str or not isinstance(value, str) else \
+                _parsed(option, value, old)
+
+
+def _parsed(option: Option, text: str, old: str) -> Any:
+    """The value of an old flag, converted and checked as its option's flag would have."""
+    try:
+        return click_type(option).convert(text, None, None) if option.kind is not bool else text
+    except click.BadParameter as err:
+        raise PseudogenError(f"--{old}: {err.message}") from None
 
 
 def given_settings(values: Mapping[str, Any], names) -> dict[str, Any]:
     """The settings given on the command line, by option name (None: not given)."""
     return {name: values[DECLARED[name].field_name] for name in names
             if values.get(DECLARED[name].field_name) is not None}
+
+
+# -- the reference page (docs/cli.md) ------------------------------------------------------------
+
+def commands(group: click.Group, prefix: str = "pseudogen") -> list[tuple[str, click.Command]]:
+    """Every command under `group`, by its full name, groups first, in alphabetical order."""
+    found = []
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if command.hidden:
+            continue
+        full = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            found.extend(commands(command, full))
+        else:
+            found.append((full, command))
+    return found
+
+
+def _describe_type(param: click.Parameter) -> str:
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        return " \\| ".join(kind.choices)
+    if isinstance(kind, (click.IntRange, click.FloatRange)):
+        low = "" if kind.min is None else f"{kind.min} ≤ "
+        high = "" if kind.max is None else f" ≤ {kind.max}"
+        return f"{low}{kind.name.split()[0]}{high}"
+    if getattr(param, "is_flag", False):
+        return "flag"
+    return kind.name
+
+
+def _default(param: click.Option) -> str:
+    option = DECLARED.get(param.name.replace("_", "-"))
+    value = param.default if param.default is not None else (option.default if option else None)
+    if value is None or value is False and getattr(param, "is_flag", False) and not param.secondary_opts:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _help_line(command: click.Command) -> str:
+    return (command.help or "").strip().split("\n\n")[0].replace("\n", " ")
+
+
+def cli_reference(group: click.Group) -> str:
+    """docs/cli.md: every command and option, made from the declarations (`python tools/cli_reference.py`)."""
+    lines = ["# Command-line reference", "",
+             "Made by `python tools/cli_reference.py` from the option declarations (`pseudogen/config.py`,",
+             "`pseudogen/neural/config.py`, `pseudogen/options.py`); `tests/test_cli_options.py` checks it is",
+             "current. Every option of `pseudogen train`, the stage commands, `tune` and `neural train` can also",
+             "be given in a `--config` TOML file, with the option's name as its key.", ""]
+    olds: list[tuple[str, str, str]] = []
+    for name, command in commands(group):
+        arguments = " ".join(p.human_readable_name if not p.metavar else p.metavar
+                             for p in command.params if isinstance(p, click.Argument) and p.metavar != "")
+        lines += [f"## `{name}{' ' + arguments if arguments else ''}`", "", _help_line(command), "",
+                  "| option | value | default | what it is |", "|---|---|---|---|"]
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            if param.hidden:
+                if param.name.startswith("old__"):
+                    olds.append((name, ", ".join(f"`{flag}`" for flag in param.opts),
+                                 _new_name(name, param.name)))
+                continue
+            flags = ", ".join(f"`{flag}`" for flag in (*param.opts, *param.secondary_opts))
+            text = (param.help or "").replace("|", "\\|")
+            text = text.split("  [default:")[0]
+            lines.append(f"| {flags} | {_describe_type(param)} | {_default(param)} | {text} |")
+        lines.append("")
+    lines += ["## Old spellings", "",
+              "These still work for one release, with a note on stderr that names the new spelling.", "",
+              "| command | old | new |", "|---|---|---|"]
+    lines += [f"| `{where}` | {old} | `--{new}` |" for where, old, new in olds]
+    return "\n".join(lines) + "\n"
+
+
+def _new_name(command: str, dest: str) -> str:
+    old = dest[len("old__"):].replace("_", "-")
+    target = OLD_FLAGS[(command.removeprefix("pseudogen "), old)]
+    return target if isinstance(target, str) else f"{target[0]} {str(target[1]).lower()}"

@@ -1,7 +1,7 @@
 """Benchmark the decoder on Django dev: BLEU, statements per second, memory, cold start.
 
-    PYTHONPATH=. python tools/bench_decode.py --model MODEL_DIR [--pop-limits 10,20,50,100,500]
-    PYTHONPATH=. python tools/bench_decode.py --build WORK_DIR      # train a model on Django train first
+    python tools/bench_decode.py --model MODEL_DIR [--pop-limits 10,20,50,100,500]
+    python tools/bench_decode.py --build WORK_DIR      # train an untuned model on Django train first
 
 Prints, for each pop limit: BLEU on dev (sacrebleu; tokenised as the corpus is
 tokenised, and standard 13a on detokenised text), statements per second on one
@@ -47,56 +47,14 @@ def peak_memory_mb() -> float:
 
 
 def build_model(corpus: Path, work: Path, lm_order: int) -> Path:
-    """Train a Django model with the real pieces: parse, tokenise, align, extract, LM, model directory."""
-    try:
-        from pseudogen.align import SymmetricAligner
-    except ImportError:
-        raise SystemExit("--build needs the aligner (pseudogen.align.SymmetricAligner); give --model instead")
-    from pseudogen.corpus.parallel import read_lines
-    from pseudogen.errors import PseudogenError
-    from pseudogen.hashing import file_sha256
-    from pseudogen.lm.kneser_ney import KneserNeyEstimator
-    from pseudogen.model import ModelDirectory
-    from pseudogen.ruletable.build import build_rule_table
-    from pseudogen.syntax.frontends import get_frontend
-    from pseudogen.text import get_tokenizer, join_tokens
+    """Train a Django model with the pipeline's own stages up to tune, untuned (Travatar's default weights)."""
+    from pseudogen.config import TrainConfig
+    from pseudogen.pipeline import TqdmProgress, train
 
-    work.mkdir(parents=True, exist_ok=True)
-    frontend, tokenizer = get_frontend("python"), get_tokenizer("en")
-    trees, sentences = [], []
-    code, anno = read_lines(corpus / "train.code"), read_lines(corpus / "train.anno")
-    start = time.perf_counter()
-    for line, text in zip(code, anno):
-        try:
-            tree = frontend.parse(line)
-        except PseudogenError:
-            continue
-        trees.append(tree)
-        sentences.append(tokenizer.tokenize(text))
-    print(f"parsed {len(trees)} of {len(code)} training pairs ({time.perf_counter() - start:.1f} s)", flush=True)
-    bitext = [(tree.leaves(), words) for tree, words in zip(trees, sentences)]
-    start = time.perf_counter()
-    alignments = SymmetricAligner().fit(bitext).align_all(bitext)
-    print(f"aligned ({time.perf_counter() - start:.1f} s)", flush=True)
-    (work / "trees.txt").write_text("".join(t.to_sexpr() + "\n" for t in trees), encoding="utf-8")
-    (work / "target.txt").write_text("".join(join_tokens(w) + "\n" for w in sentences), encoding="utf-8")
-    (work / "alignment.txt").write_text("".join(a.to_pharaoh() + "\n" for a in alignments), encoding="utf-8")
-    start = time.perf_counter()
-    report = build_rule_table(work / "trees.txt", work / "target.txt", work / "alignment.txt", work / "rules.sqlite")
-    print(f"extracted {report.rules} rules ({time.perf_counter() - start:.1f} s)", flush=True)
-    lm = KneserNeyEstimator(order=lm_order, discount_fallback=(0.5, 1.0, 1.5)).fit(
-        [join_tokens(w).split() for w in sentences]
-    )
-    lm.write_arpa(work / "lm.arpa")
-    signature = {
-        "corpus": "django/train",
-        "corpus_sha256": file_sha256(corpus / "train.code")[:16] + file_sha256(corpus / "train.anno")[:16],
-        "pipeline": "tools/bench_decode.py --build: python frontend, en tokenizer, HMM + grow-diag-final-and,"
-                    " GHKM (Travatar limits), modified Kneser-Ney",
-    }
-    model = ModelDirectory.create(work / "model", work / "rules.sqlite", work / "lm.arpa", lm_order,
-                                  "python", "en", signature=signature)
-    return model.path
+    settings = TrainConfig().with_options(lm_order=lm_order, tuner="none")
+    report = train(corpus, work, settings, resume=True, progress=TqdmProgress(), stop_after="tune")
+    print(report.table(), flush=True)
+    return work
 
 
 def bleu(hypotheses: list[str], references: list[str], tokenize: str) -> float:
