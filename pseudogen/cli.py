@@ -313,12 +313,12 @@ def train_command(corpus, output, default, config, resume, stop_after, quiet, **
     click.echo(report.table())
 
 
-def _stage_command(name: str, sections: tuple[str, ...], summary: str, extra: tuple[str, ...] = ()):
+def _stage_command(name: str, sections: tuple[str, ...], summary: str):
     """The command `pseudogen <name>`: one stage of training (and the stages it needs) on a model directory."""
     names = settings_of(*sections)
 
     @click.argument("corpus", required=False)
-    @options("output", "config", "quiet", *extra, *names, command=name, layered=names, required=("output",),
+    @options("output", "config", "quiet", *names, command=name, layered=names, required=("output",),
              help={"output": "The model directory being trained (its stages/ are read and written)."})
     def command(corpus, output, config, quiet, **values):
         from pseudogen.pipeline import TqdmProgress, run_stage
@@ -363,14 +363,11 @@ def lm_command(corpus, output, config, quiet, text, **values):
         text = corpus
     if text is None:
         click.echo(run_stage("lm", output, corpus, layers, progress=TqdmProgress(disable=quiet)).table())
-        return
-    from pseudogen.config import TrainConfig
-    from pseudogen.lm.sentences import read_sentences
-    from pseudogen.stages import describe_lm, estimate_lm
+    else:
+        from pseudogen.config import TrainConfig
+        from pseudogen.stages import estimate_lm_of_text
 
-    settings = TrainConfig.from_layers(*layers).lm
-    model = estimate_lm(read_sentences(text), settings, Path(output))
-    click.echo(describe_lm(model, output))
+        click.echo(estimate_lm_of_text(text, TrainConfig.from_layers(*layers).lm, Path(output)))
 
 
 TUNE_SETTINGS = settings_of("tune", "decode", "run")
@@ -393,7 +390,7 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
     written). With -m MODEL CORPUS: tune a finished model on a split of CORPUS
     and save the weights in its model.toml.
     """
-    from pseudogen.config import TrainConfig, deprecation_note
+    from pseudogen.config import OPTIONS, TrainConfig, deprecation_note, merge_layers
 
     if old_corpus is not None:  # `pseudogen tune MODEL CORPUS`, the old form
         deprecation_note("`pseudogen tune MODEL CORPUS`", "`pseudogen tune CORPUS -m MODEL`")
@@ -416,8 +413,9 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
     from pseudogen.tune.corpus_tuning import describe_tuning, tune_model
 
     settings = TrainConfig.from_layers(*layers)
+    given_pop_limit = merge_layers(OPTIONS, layers).get("pop-limit")  # else the model's own
     result = tune_model(model, corpus, split or "dev", settings.tune, settings.run.processes, save=not dry_run,
-                        pop_limit=settings.decode.pop_limit if values.get("pop_limit") else None)
+                        pop_limit=given_pop_limit)
     click.echo(describe_tuning(result, None if dry_run else model))
 
 
@@ -511,10 +509,10 @@ def neural_translate(ctx, old_model, input_file, output, beam) -> None:
 @neural.command("evaluate")
 @click.argument("corpus")
 @click.argument("old_corpus", required=False, metavar="")
-@options("model", "split", "beam", "by-construct", "json", "translations", command="neural evaluate",
+@options("model", "split", "beam", "by-construct", "json", "translations", "quiet", command="neural evaluate",
          layered=("beam",), help={"model": "The neural checkpoint to score.",
                                   "beam": "Beam width, 1 for greedy search (default: the model's)."})
-def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, translations) -> None:
+def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, translations, quiet) -> None:
     """Score a neural checkpoint on a split of CORPUS: `pseudogen evaluate`'s report, token accuracy, attention."""
     from pseudogen.neural import require_torch
 
@@ -529,7 +527,7 @@ def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, 
         raise PseudogenError("give the checkpoint to score with -m MODEL")
     command = "pseudogen " + " ".join(sys.argv[1:])
     evaluation, found = evaluate_checkpoint(load_translator(model, beam=beam), corpus, split, by_construct, command,
-                                            progress=True)
+                                            progress=not quiet)
     click.echo(evaluation.to_json() if json else evaluation.to_table())
     if translations:
         write_lines(translations, [t.text for t in found])

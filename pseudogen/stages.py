@@ -250,6 +250,14 @@ def estimate_lm(sentences: list[list[str]], settings: LMConfig, path: Path):
     return model
 
 
+def estimate_lm_of_text(source: str | Path, settings: LMConfig, path: Path) -> str:
+    """`pseudogen lm --text`: the LM of a file of tokenised sentences (or of a corpus's train.anno), as ARPA at
+    `path`; what was written, for people."""
+    from pseudogen.lm.sentences import read_sentences
+
+    return describe_lm(estimate_lm(read_sentences(source), settings, path), path)
+
+
 def describe_lm(model, path) -> str:
     """What `pseudogen lm --text` wrote: sizes and discounts per order."""
     lines = [f"wrote {path}: {model.token_count} tokens, vocabulary {len(model.vocab)}"]

@@ -48,3 +48,11 @@ def test_cross_setting_checks():
         NeuralConfig(arch="attention", hidden_size=15)
     with pytest.raises(PseudogenError, match="divisible"):
         NeuralConfig(arch="transformer", embed_size=10, heads=4)
+
+
+def test_an_old_json_config_file_is_still_read_with_a_note(tmp_path, capsys):
+    path = tmp_path / "neural.json"
+    path.write_text('{"embed_size": 64, "text_tokenizer": "whitespace"}')
+    merged = merged_config(path, {})
+    assert (merged.embed_size, merged.text_language) == (64, "space")
+    assert "a JSON config file" in capsys.readouterr().err

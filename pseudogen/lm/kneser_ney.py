@@ -97,7 +97,7 @@ def modified_discounts(counts_of_counts: Sequence[int], order: int) -> Discounts
         if t[j] == 0:
             raise BadDiscountError(
                 f"cannot compute Kneser-Ney discounts for {order}-grams: no {order}-gram has adjusted count {j} "
-                "(is the data tiny or artificial?); use the discount fallback (--discount-fallback) to go on"
+                "(is the data tiny or artificial?); use the discount fallback (--lm-discount-fallback) to go on"
             )
     y = t[1] / (t[1] + 2 * t[2])
     amounts = [j - (j + 1) * y * t[j + 1] / t[j] for j in (1, 2, 3)]
@@ -105,7 +105,7 @@ def modified_discounts(counts_of_counts: Sequence[int], order: int) -> Discounts
         if not 0.0 <= amount <= j:
             raise BadDiscountError(
                 f"{order}-gram discount for adjusted count {j} is {amount:.4g}, outside [0, {j}] "
-                "(is the data tiny or artificial?); use the discount fallback (--discount-fallback) to go on"
+                "(is the data tiny or artificial?); use the discount fallback (--lm-discount-fallback) to go on"
             )
     return Discounts(*amounts)
 
@@ -116,7 +116,7 @@ def single_discount(counts_of_counts: Sequence[int], order: int) -> Discounts:
     if t1 == 0 or t2 == 0:
         raise BadDiscountError(
             f"cannot compute a Kneser-Ney discount for {order}-grams: no {order}-gram has adjusted count "
-            f"{1 if t1 == 0 else 2}; use the discount fallback (--discount-fallback) to go on"
+            f"{1 if t1 == 0 else 2}; use the discount fallback (--lm-discount-fallback) to go on"
         )
     d = t1 / (t1 + 2 * t2)
     return Discounts(d, d, d)

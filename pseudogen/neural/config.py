@@ -112,10 +112,25 @@ def _current_names(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def merged_config(config_file: str | Path | None, overrides: Mapping[str, Any]) -> NeuralConfig:
-    """Defaults, then the config file's settings, then the command line's (by option or field name; None = not given)."""
-    layers = [(load_config_file(config_file, NEURAL_OPTIONS), str(config_file))] if config_file else []
+    """Defaults, then the config file's settings, then the command line's (by option or field name; None = not given).
+
+    A JSON config file with underscored keys (the old form) is still read, with a note.
+    """
+    layers = [(_read_config_file(Path(config_file)), str(config_file))] if config_file else []
     layers.append(({key.replace("_", "-"): value for key, value in overrides.items()}, "command line"))
     return NeuralConfig.from_layers(*layers)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    if path.suffix != ".json":
+        return load_config_file(path, NEURAL_OPTIONS)
+    from pseudogen.config import deprecation_note
+
+    deprecation_note(f"a JSON config file ({path})", "a TOML file whose keys are the option names (embed-size = 128)")
+    values = read_json(path, "config file")
+    if not isinstance(values, dict):
+        raise PseudogenError("a config file must hold a JSON object", str(path))
+    return _current_names(values)
 
 
 def read_json(path: Path, what: str):
