@@ -17,6 +17,7 @@ from pseudogen import __version__
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.config import NEURAL_OPTIONS
 from pseudogen.options import given_settings, options, settings_of
+from pseudogen.translation import open_output
 
 
 class _Group(click.Group):
@@ -43,14 +44,6 @@ def main() -> None:
 
 def _input_argument(command):
     return click.argument("input_file", metavar="[INPUT]", type=click.File("rb"), default="-")(command)
-
-
-def _output(path: str | None):
-    """The text output: a file, or stdout for None and `-`."""
-    try:
-        return click.open_file(path or "-", "w", encoding="utf-8", atomic=path not in (None, "-"))
-    except OSError as err:
-        raise PseudogenError(f"cannot write: {err.strerror}", path) from None
 
 
 class _BadLineReport:
@@ -86,7 +79,7 @@ def tokenize_command(input_file, text_language, detokenize, output) -> None:
 
     report = _BadLineReport()
     name = getattr(input_file, "name", "<stdin>")
-    with _output(output) as out:
+    with open_output(output) as out:
         for line in tokenize_stream(input_file, get_tokenizer(text_language), detokenize, report, name):
             out.write(line + "\n")
     if report.count:
@@ -187,7 +180,7 @@ def parse_command(input_file, code_language, rules_file, raw, pretty, output):
     frontend = get_frontend(code_language, rules_file)
     name = getattr(input_file, "name", "<stdin>")
     failed = 0
-    with _output(output) as out:
+    with open_output(output) as out:
         for parsed in parse_lines(frontend, input_file, raw=raw, source=name):
             if parsed.error is not None:
                 failed += 1
@@ -246,27 +239,33 @@ def rules_query(code, old_code, model, tree, code_language):
 # --- decoder ---
 
 @main.command("translate")
-@_input_argument
-@options("model", "output", "nbest", "explain", "pop-limit", "beam", layered=("pop-limit", "beam"),
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@options("model", "output", "format", "lines", "comments", "exclude", "width", "nbest", "explain", "pop-limit",
+         "beam", "processes", "max-file-bytes", "max-statement-chars", "quiet", layered=("pop-limit", "beam"),
          help={"output": "File to write (default: stdout).",
                "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
-def translate_command(input_file, model, output, nbest, explain, pop_limit, beam) -> None:
-    """Translate each statement line of INPUT (a file, or - for stdin, the default) into a pseudo-code line.
+def translate_command(paths, model, output, format, lines, comments, exclude, width, nbest, explain, pop_limit,
+                      beam, processes, max_file_bytes, max_statement_chars, quiet) -> None:
+    """Translate Python files into pseudo-code, a line per statement laid out as the code's blocks.
 
-    MODEL is a statistical model directory or a neural checkpoint.
+    PATH is a file, a directory (its *.py files, recursively) or - for stdin
+    (the default). MODEL is a statistical model directory or a neural
+    checkpoint (default: the default model). Comments and blank lines are kept,
+    a docstring becomes one line, and a span that does not parse is marked with
+    its error while the rest is translated. With --lines, each line is one
+    statement, as corpora are written. The exit status is 1 when anything was
+    marked (an unreadable file, a span that does not parse, a statement that
+    could not be translated).
     """
-    import io
+    from pseudogen.files.translate import translate_to
 
-    from pseudogen.model_kinds import load_translator, write_translations
-
-    translator = load_translator(_model_or_default(model), beam=beam, pop_limit=pop_limit)
-    name = getattr(input_file, "name", "<stdin>")
-    lines = io.TextIOWrapper(input_file, encoding="utf-8", errors="strict", newline=None)
-    with _output(output) as out:
-        failed = write_translations(translator, lines, out, sys.stderr, name, nbest, explain)
-    if failed:
-        click.echo(f"error: {failed} line(s) could not be translated", err=True)
+    marked = translate_to(paths or ("-",), _model_or_default(model), output=output, format=format,
+                          lines=lines, comments=comments, exclude=exclude, width=width, nbest=nbest,
+                          explain=explain, pop_limit=pop_limit, beam=beam, processes=processes,
+                          max_file_bytes=max_file_bytes, max_statement_chars=max_statement_chars, quiet=quiet,
+                          report=lambda line: click.echo(f"error: {line}", err=True))
+    if marked:
         sys.exit(1)
 
 

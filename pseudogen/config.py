@@ -84,6 +84,7 @@ class Option(NamedTuple):
     short: str | None = None
     old_names: tuple[str, ...] = ()
     metavar: str | None = None
+    multiple: bool = False  # given any number of times; the value is a tuple
 
     @property
     def field_name(self) -> str:

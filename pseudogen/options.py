@@ -71,6 +71,19 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("text-key", str, "text", "Key of the text in each JSON object."),
     Option("max-source", int, 50, "At most this many docstring tokens.", minimum=1, maximum=100000),
     Option("max-target", int, 80, "At most this many code tokens.", minimum=1, maximum=100000),
+    Option("format", str, "text", "What to write: indented pseudo-code, the code with pseudo-code comments, "
+           "two columns, JSON, a standalone HTML page, or Markdown.",
+           choices=("text", "comments", "side-by-side", "json", "html", "markdown")),
+    Option("lines", bool, False, "Read one statement per line, as corpora are written, instead of whole files."),
+    Option("comments", bool, True, "Keep the file's comments in the output."),
+    Option("exclude", str, (), "Leave out files under a directory that match this pattern (e.g. 'test_*'; "
+           "may be given more than once).", metavar="PATTERN", multiple=True),
+    Option("width", int, None, "side-by-side: the width in columns (default: the terminal's).", minimum=40,
+           maximum=1000),
+    Option("max-file-bytes", int, 10_000_000, "A larger file is not read (an error for that file).",
+           minimum=1, maximum=2**31),
+    Option("max-statement-chars", int, 100_000, "A longer statement is not translated (an error for that "
+           "statement).", minimum=1, maximum=10_000_000),
 )
 
 # The old flags of each command: (command, old flag) -> option name, or (option name, the value a flag meant).
@@ -164,6 +177,9 @@ def _click_option(option: Option, layered: bool, help: str | None, required: boo
     if layered and option.default is not None and not help:
         shown = str(option.default).lower() if option.kind is bool else option.default
         text = f"{text}  [default: {shown}]"
+    if option.multiple:
+        return click.option(*flags, option.field_name, type=click_type(option), multiple=True, default=(),
+                            metavar=option.metavar, help=text)
     if option.kind is bool:
         if layered or option.default:
             flags = short + [f"--{option.name}/--no-{option.name}"]

@@ -111,6 +111,16 @@ def translate_lines(translator: Translator, lines: Iterable[str], out: TextIO, e
     return failures
 
 
+def open_output(path: str | None):
+    """The text output: a file (written whole, atomically), or stdout for None and `-`."""
+    import click
+
+    try:
+        return click.open_file(path or "-", "w", encoding="utf-8", atomic=path not in (None, "-"))
+    except OSError as err:
+        raise PseudogenError(f"cannot write: {err.strerror}", path) from None
+
+
 def write_lines(path: str | Path, lines: Iterable[str]) -> None:
     """Write one line per item to `path`, or a one-line error."""
     try:
