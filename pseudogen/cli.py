@@ -258,7 +258,7 @@ def translate_command(paths, model, output, format, lines, comments, exclude, wi
     marked (an unreadable file, a span that does not parse, a statement that
     could not be translated).
     """
-    from pseudogen.files.translate import translate_to
+    from pseudogen.files.run import translate_to
 
     marked = translate_to(paths or ("-",), _model_or_default(model), output=output, format=format,
                           lines=lines, comments=comments, exclude=exclude, width=width, nbest=nbest,
@@ -491,18 +491,20 @@ def neural_train(corpus, output, config, quiet, **values) -> None:
 
 @neural.command("translate", hidden=True)
 @click.argument("old_model", metavar="MODEL")
-@_input_argument
+@click.argument("input_path", metavar="[INPUT]", default="-")
 @options("output", "beam", layered=("beam",))
-@click.pass_context
-def neural_translate(ctx, old_model, input_file, output, beam) -> None:
+def neural_translate(old_model, input_path, output, beam) -> None:
     """Deprecated: `pseudogen translate -m MODEL` translates with a neural checkpoint too."""
     from pseudogen.config import deprecation_note
     from pseudogen.neural import require_torch
 
     require_torch()
     deprecation_note("`pseudogen neural translate MODEL`", "`pseudogen translate -m MODEL`")
-    ctx.invoke(translate_command, input_file=input_file, model=old_model, output=output, nbest=0, explain=False,
-               pop_limit=None, beam=beam)
+    from pseudogen.files.run import translate_to
+
+    if translate_to([input_path], old_model, output=output, lines=True, beam=beam, quiet=True,
+                    report=lambda line: click.echo(f"error: {line}", err=True)):
+        sys.exit(1)
 
 
 @neural.command("evaluate")

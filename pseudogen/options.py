@@ -78,7 +78,7 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("comments", bool, True, "Keep the file's comments in the output."),
     Option("exclude", str, (), "Leave out files under a directory that match this pattern (e.g. 'test_*'; "
            "may be given more than once).", metavar="PATTERN", multiple=True),
-    Option("width", int, None, "side-by-side: the width in columns (default: the terminal's).", minimum=40,
+    Option("width", int, None, "Columns of the side-by-side format (default: the terminal's width).", minimum=40,
            maximum=1000),
     Option("max-file-bytes", int, 10_000_000, "A larger file is not read (an error for that file).",
            minimum=1, maximum=2**31),

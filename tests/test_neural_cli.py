@@ -36,7 +36,8 @@ def test_train_writes_a_checkpoint_and_curves(trained):
 @pytest.mark.slow
 def test_translate_keeps_one_line_per_input_line(trained, runner):
     _, out, _ = trained
-    result = runner.invoke(main, ["translate", "-m", str(out), "--beam", "2"], input="return x\n\nif y == 2 :\n")
+    result = runner.invoke(main, ["translate", "-m", str(out), "--beam", "2", "--lines"],
+                           input="return x\n\nif y == 2 :\n")
     assert result.exit_code == 0, result.output
     lines = result.output.split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[3] == ""

@@ -131,13 +131,13 @@ def cli(runner):
 def test_cli_translates_unseen_statements_and_copies_identifiers(model_dir, tmp_path, cli):
     source = tmp_path / "in.py"
     source.write_text("z = 7\nif count > 10 :\nreturn total\n")
-    result = cli(["translate", str(source), "--model", str(model_dir)])
+    result = cli(["translate", str(source), "--model", str(model_dir), "--lines"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == ["set z to 7", "if count is greater than 10", "return total"]
 
 
 def test_cli_bad_line_gives_an_empty_line_a_message_and_exit_1(model_dir, cli):
-    result = cli(["translate", "-", "--model", str(model_dir)], stdin="x = 1\nif ( :\nreturn x\n")
+    result = cli(["translate", "-", "--model", str(model_dir), "--lines"], stdin="x = 1\nif ( :\nreturn x\n")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["set x to 1", "", "return x"]
     assert result.stderr.splitlines()[0].startswith("error: <stdin>:2: ")
@@ -145,10 +145,11 @@ def test_cli_bad_line_gives_an_empty_line_a_message_and_exit_1(model_dir, cli):
 
 
 def test_cli_nbest_and_explain(model_dir, cli):
-    result = cli(["translate", "-", "--model", str(model_dir), "--nbest", "3", "--pop-limit", "10"], stdin="x = 3\n")
+    result = cli(["translate", "-", "--model", str(model_dir), "--nbest", "3", "--pop-limit", "10", "--lines"],
+                 stdin="x = 3\n")
     first = result.stdout.splitlines()[0].split(" ||| ")
     assert first[:2] == ["0", "set x to 3"] and "lm=" in first[2]
-    result = cli(["translate", "-", "--model", str(model_dir), "--explain"], stdin="x = 3\n")
+    result = cli(["translate", "-", "--model", str(model_dir), "--explain", "--lines"], stdin="x = 3\n")
     assert "rule: Assign (" in result.stdout and "<=  (Assign (HEAD =) (Name x) (Num 3))" in result.stdout
 
 

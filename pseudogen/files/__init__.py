@@ -3,6 +3,9 @@
     reading.py          bytes -> text: size limits, PEP 263 and BOMs, one clear error per bad file
     python_segments.py  text -> segments: statements, block headers, decorators, comments,
                         docstrings, blank lines, broken spans, each with its place and block depth
+    word_sources.py     which code tokens each word of a translation came from
     translate.py        paths -> files of segments with their translations (a cache, worker processes)
-    format.py           the output formats (text, comments, side-by-side, json, html, markdown)
+    run.py              `pseudogen translate`: files in, a format out, problems reported
+    formats.py          the output formats by name: format_text.py (text, comments, side-by-side,
+                        markdown), format_json.py, format_html.py
 """

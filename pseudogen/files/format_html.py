@@ -10,9 +10,10 @@ Everything the files hold is escaped.
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from typing import Iterable, Sequence, TextIO
 
-from pseudogen.files.format import INDENT, FormatOptions, text_line, token_places
+from pseudogen.files.format_json import token_places
+from pseudogen.files.format_text import INDENT, FormatOptions, text_line
 from pseudogen.files.translate import TranslatedFile
 
 STYLE = """
@@ -51,6 +52,10 @@ document.addEventListener('DOMContentLoaded', function () {
   }
 });
 """
+
+
+def write_html(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
+    out.write(html_page(list(files), options))
 
 
 def html_page(files: Sequence[TranslatedFile], options: FormatOptions) -> str:

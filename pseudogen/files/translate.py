@@ -81,12 +81,13 @@ def find_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[st
 
 def read_file(path: str, lines: bool = False, max_file_bytes: int = MAX_FILE_BYTES) -> TranslatedFile:
     """A file's segments, not yet translated (or its error)."""
+    name = "<stdin>" if path == "-" else path
     try:
         source = read_source(path, max_file_bytes)
     except PseudogenError as err:
-        return TranslatedFile(path, error=err.message)
+        return TranslatedFile(name, error=err.message)
     segments = line_segments(source.text) if lines else segment_python(source.text)
-    return TranslatedFile(path, segments, encoding=source.encoding, source=source.text)
+    return TranslatedFile(name, segments, encoding=source.encoding, source=source.text)
 
 
 def line_segments(text: str) -> list[Segment]:
@@ -296,60 +297,3 @@ def _interleaved(parts: list, total: int, ways: int) -> list:
         position += size
     return out
 
-
-def translate_to(paths: Sequence[str], model: str, output: str | None = None, format: str = "text",
-                 lines: bool = False, comments: bool = True, exclude: Sequence[str] = (), width: int | None = None,
-                 nbest: int = 0, explain: bool = False, pop_limit: int | None = None, beam: int | None = None,
-                 processes: int = 1, max_file_bytes: int = MAX_FILE_BYTES,
-                 max_statement_chars: int = MAX_STATEMENT_CHARS, quiet: bool = False,
-                 report: Callable[[str], None] = print) -> int:
-    """`pseudogen translate`: translate the files and write them in `format`; report each problem, count them."""
-    from pseudogen.files.format import FORMATS, NEEDS_SOURCES, FormatOptions
-    from pseudogen.translation import open_output
-
-    files = list(find_files(paths, exclude))
-    if lines and format == "text" and (nbest or explain):
-        return _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report)
-    options = FormatOptions(comments, width, len(files) > 1, explain, nbest, model)
-    detail = Detail(nbest, format in NEEDS_SOURCES, explain)
-    problems = 0
-
-    def reported(stream: Iterable[TranslatedFile]) -> Iterator[TranslatedFile]:
-        nonlocal problems
-        for translated in stream:
-            for problem in translated.problems():
-                problems += 1
-                report(problem)
-            yield translated
-
-    with FileTranslator(model, processes, beam, pop_limit, max_statement_chars, detail) as translator, \
-            open_output(output) as out:
-        progress = StatementProgress(disable=quiet)
-        try:
-            stream = reported(translator.translate_paths(files, lines, max_file_bytes, progress))
-            FORMATS[format](list(stream) if format in ("json", "html") else stream, out, options)
-        finally:
-            progress.close()
-    return problems
-
-
-def _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report) -> int:
-    """--lines with --nbest or --explain: the decoder's own n-best form (Moses) and explanations, line by line."""
-    import io
-    import sys
-
-    from pseudogen.model_kinds import load_translator, write_translations
-    from pseudogen.translation import open_output
-
-    translator = load_translator(model, beam=beam, pop_limit=pop_limit)
-    failed = 0
-    with open_output(output) as out:
-        for path in files:
-            try:
-                text = read_source(path, max_file_bytes).text
-            except PseudogenError as err:
-                report(f"{path}: {err.message}")
-                failed += 1
-                continue
-            failed += write_translations(translator, io.StringIO(text), out, sys.stderr, path, nbest, explain)
-    return failed

@@ -1,24 +1,18 @@
-"""The output formats of `pseudogen translate`, one registry, one function per format.
+"""The plain formats of `pseudogen translate`: text, comments, side-by-side, markdown (`files.formats`).
 
     text          the pseudo-code, indented by block depth; blank lines and comments kept
     comments      the original file, each statement preceded by `# <pseudo-code>` at its
                   indentation (it parses to the same AST as the file)
     side-by-side  code and pseudo-code in two terminal columns, wrapped to the width
-    json          per statement: place, depth, code, pseudo-code, score (n-best, word sources)
-    html          one standalone page; hovering a phrase highlights the code it came from
     markdown      a table per file: line, code, pseudo-code
-
-Each writer takes the translated files in order and a `FormatOptions`; the
-html and json writers work on all the files at once, the others file by file.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import textwrap
 from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Callable, Iterable, TextIO
+from typing import Iterable, TextIO
 
 from pseudogen.files.translate import TranslatedFile
 
@@ -33,6 +27,7 @@ class FormatOptions:
     explain: bool = False       # the derivation of each statement (text, json)
     nbest: int = 0              # the n-best list of each statement (text, json)
     model: str = ""             # what made the translations (json, html)
+    lines: bool = False         # one statement per line (corpus lines): a failed line comes out empty
 
 
 def write_text(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
@@ -42,7 +37,7 @@ def write_text(files: Iterable[TranslatedFile], out: TextIO, options: FormatOpti
         for index, segment in enumerate(translated.segments):
             if segment.kind == "comment" and not options.comments:
                 continue
-            out.write(text_line(translated, index) + "\n")
+            out.write(text_line(translated, index, options.lines) + "\n")
             found = translated.translations.get(index)
             if found is not None and options.nbest > 1 and getattr(found, "nbest", None):
                 for rank, (text, score) in enumerate(found.nbest[1:], start=2):
@@ -54,7 +49,7 @@ def write_text(files: Iterable[TranslatedFile], out: TextIO, options: FormatOpti
             out.write("\n")
 
 
-def text_line(translated: TranslatedFile, index: int) -> str:
+def text_line(translated: TranslatedFile, index: int, lines: bool = False) -> str:
     """Segment `index` of a file as a line of indented pseudo-code (a comment stays a comment)."""
     segment = translated.segments[index]
     indent = INDENT * segment.depth
@@ -66,7 +61,7 @@ def text_line(translated: TranslatedFile, index: int) -> str:
         return f"{indent}[cannot parse: {segment.text}]"
     found = translated.translations.get(index)
     if found is not None and found.error:
-        return f"{indent}[not translated: {found.error}]"
+        return "" if lines else f"{indent}[not translated: {found.error}]"
     return indent + translated.pseudo_code(index)
 
 
@@ -132,54 +127,6 @@ def _own_line(code_lines: list[str], segment) -> bool:
     return code_lines[segment.line - 1].lstrip().startswith("#")
 
 
-def write_json(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
-    from pseudogen import __version__
-
-    document = {"pseudogen": __version__, "model": options.model,
-                "files": [file_record(translated, options) for translated in files]}
-    json.dump(document, out, ensure_ascii=False, indent=1)
-    out.write("\n")
-
-
-def file_record(translated: TranslatedFile, options: FormatOptions) -> dict:
-    """A file as JSON data: its path, encoding, error, and every segment with its translation."""
-    record = {"path": translated.path, "encoding": translated.encoding, "error": translated.error,
-              "segments": []}
-    for index, segment in enumerate(translated.segments):
-        if segment.kind == "comment" and not options.comments:
-            continue
-        item = {"kind": segment.kind, "line": segment.line, "column": segment.column,
-                "end_line": segment.end_line, "end_column": segment.end_column, "depth": segment.depth,
-                "code": segment.code}
-        if segment.kind in ("comment", "error"):
-            item["comment" if segment.kind == "comment" else "error"] = segment.text
-        if segment.is_code or segment.kind == "docstring":
-            item["pseudo_code"] = translated.pseudo_code(index)
-        found = translated.translations.get(index)
-        if found is not None:
-            item.update(score=found.score, unknown=found.unknown, error=found.error)
-            if getattr(found, "nbest", None):
-                item["nbest"] = [{"pseudo_code": text, "score": score} for text, score in found.nbest]
-            if getattr(found, "sources", None) is not None:
-                places = token_places(segment)
-                item["words"] = [{"word": word, "tokens": [places[i] for i in tokens if i < len(places)]}
-                                 for word, tokens in zip(found.words, found.sources)]
-        record["segments"].append(item)
-    return record
-
-
-def token_places(segment) -> list[list[int]]:
-    """The file places [line, column, end line, end column] of a code segment's tokens, in order."""
-    from pseudogen.files.word_sources import code_tokens
-
-    places = []
-    for token in code_tokens(segment.code):
-        (row, column), (end_row, end_column) = token.start, token.end
-        places.append([segment.line + row - 1, column + (segment.column if row == 1 else 0),
-                       segment.line + end_row - 1, end_column + (segment.column if end_row == 1 else 0)])
-    return places
-
-
 def write_markdown(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
     for translated in files:
         out.write(f"## {translated.path}\n\n")
@@ -199,20 +146,3 @@ def write_markdown(files: Iterable[TranslatedFile], out: TextIO, options: Format
 
 def _markdown_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|").replace("`", "'")
-
-
-def write_html(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
-    from pseudogen.files.format_html import html_page
-
-    out.write(html_page(list(files), options))
-
-
-FORMATS: dict[str, Callable[[Iterable[TranslatedFile], TextIO, FormatOptions], None]] = {
-    "text": write_text,
-    "comments": write_comments,
-    "side-by-side": write_side_by_side,
-    "json": write_json,
-    "html": write_html,
-    "markdown": write_markdown,
-}
-NEEDS_SOURCES = ("html", "json")  # formats that show where each word came from
