@@ -229,7 +229,7 @@ def rules_query(code, old_code, model, tree, code_language):
     from pseudogen.ruletable.query import format_matches, parse_statement
 
     old_model = None
-    if old_code is not None or (code is not None and tree is not None):
+    if old_code is not None:
         old_model, code = code, old_code  # `rules query MODEL CODE`, the old form
     statement = parse_statement(code, tree, code_language)
     with RuleTable.open(_model_or_default(model, old_model, "rules query")) as table:
@@ -339,8 +339,8 @@ _stage_command("extract", ("extract", "run"), "extract GHKM rules and score them
 
 @main.command("lm")
 @click.argument("corpus", required=False)
-@options("output", "config", "quiet", "text", *settings_of("lm", "run"), command="lm",
-         layered=tuple(settings_of("lm", "run")), required=("output",),
+@options("output", "config", "quiet", "text", "text-language", *settings_of("lm", "run"), command="lm",
+         layered=("text-language", *settings_of("lm", "run")), required=("output",),
          help={"output": "The model directory being trained; with --text, the ARPA file to write."})
 def lm_command(corpus, output, config, quiet, text, **values):
     """Training stage lm: estimate the modified Kneser-Ney language model of the text.
@@ -354,7 +354,7 @@ def lm_command(corpus, output, config, quiet, text, **values):
 
     from pseudogen.pipeline import TqdmProgress, run_stage
 
-    layers = _settings_layers(config, values, settings_of("lm", "run"))
+    layers = _settings_layers(config, values, ["text-language", *settings_of("lm", "run")])
     if text is None and corpus is not None and (Path(corpus).is_file() or output.endswith(".arpa")):
         from pseudogen.config import deprecation_note  # `pseudogen lm SOURCE -o LM.arpa`, the old form
 
@@ -366,7 +366,8 @@ def lm_command(corpus, output, config, quiet, text, **values):
         from pseudogen.config import TrainConfig
         from pseudogen.stages import estimate_lm_of_text
 
-        click.echo(estimate_lm_of_text(text, TrainConfig.from_layers(*layers).lm, Path(output)))
+        settings = TrainConfig.from_layers(*layers)
+        click.echo(estimate_lm_of_text(text, settings.lm, Path(output), settings.parse.text_language))
 
 
 TUNE_SETTINGS = settings_of("tune", "decode", "run")
@@ -409,12 +410,13 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
         return
     if corpus is None:
         raise PseudogenError("give the CORPUS whose split the model is tuned on")
-    from pseudogen.tune.corpus_tuning import describe_tuning, tune_model
+    from pseudogen.pipeline import TqdmProgress, tune_finished_model
+    from pseudogen.tune.corpus_tuning import describe_tuning
 
     settings = TrainConfig.from_layers(*layers)
     given_pop_limit = merge_layers(OPTIONS, layers).get("pop-limit")  # else the model's own
-    result = tune_model(model, corpus, split or "dev", settings.tune, settings.run.processes, save=not dry_run,
-                        pop_limit=given_pop_limit)
+    result = tune_finished_model(model, corpus, split or "dev", settings, save=not dry_run, pop_limit=given_pop_limit,
+                                 progress=TqdmProgress(disable=quiet))
     click.echo(describe_tuning(result, None if dry_run else model))
 
 

@@ -157,7 +157,7 @@ class TrainingReport:
             shown = ", ".join(f"{k} {v}" for k, v in r.counts.items() if not isinstance(v, (list, dict)))
             lines.append(f"{r.name:<10} {r.seconds:>8.1f}s {r.cpu_seconds:>8.1f}s {r.peak_rss_mb:>8.0f}  {shown}{how}")
         lines.append(f"{'total':<10} {sum(r.seconds for r in self.stages):>8.1f}s")
-        if self.stopped_after:
+        if self.stopped_after and not (self.model_dir / "model.toml").is_file():
             lines.append(f"stopped after {self.stopped_after}; stage files in {self.model_dir / 'stages'}")
         else:
             lines.append(f"model: {self.model_dir}")
@@ -354,6 +354,9 @@ def run_stage(name: str, model_dir: str | Path, corpus: str | None = None,
 
     model_dir = Path(model_dir)
     recorded = read_run_file(model_dir)
+    if corpus is not None and (Path(corpus) / "alignment.txt").is_file() and not (Path(corpus) / "train.code").is_file():
+        raise PseudogenError(f"`pseudogen {name}` runs on a model directory now, not on an alignment directory: "
+                             f"`pseudogen align CORPUS -o MODEL_DIR`, then `pseudogen {name} -o MODEL_DIR`", corpus)
     if corpus is not None:
         corpus_dir = resolve_corpus(corpus)
     elif recorded is not None:
@@ -364,6 +367,23 @@ def run_stage(name: str, model_dir: str | Path, corpus: str | None = None,
     base = [(recorded["settings"], recorded["place"])] if recorded else []
     config = TrainConfig.from_layers(*base, *layers)
     return run_stages(corpus_dir, model_dir, config, upstream(name), resume=True, progress=progress or TqdmProgress())
+
+
+def tune_finished_model(model: str | Path, corpus: str | Path, split: str, config: TrainConfig, save: bool = True,
+                        pop_limit: int | None = None, progress=None):
+    """`pseudogen tune CORPUS -m MODEL`: tune a finished model's weights on a corpus split, with a progress bar."""
+    from pseudogen.tune.corpus_tuning import tune_model
+
+    progress = progress or TqdmProgress()
+    with progress.bar("tune") as bar:
+        bar.reset(total=config.tune.tune_iterations)
+
+        def on_iteration(record) -> None:
+            bar.set_postfix_str(f"BLEU {record.bleu:.2f}, {record.pooled_hypotheses} pooled", refresh=False)
+            bar.update()
+
+        return tune_model(model, corpus, split, config.tune, config.run.processes, save=save, pop_limit=pop_limit,
+                          on_iteration=on_iteration)
 
 
 def _say_tuning_source(parse: StageRecord, progress) -> None:

@@ -250,12 +250,12 @@ def estimate_lm(sentences: list[list[str]], settings: LMConfig, path: Path):
     return model
 
 
-def estimate_lm_of_text(source: str | Path, settings: LMConfig, path: Path) -> str:
-    """`pseudogen lm --text`: the LM of a file of tokenised sentences (or of a corpus's train.anno), as ARPA at
-    `path`; what was written, for people."""
+def estimate_lm_of_text(source: str | Path, settings: LMConfig, path: Path, language: str = "en") -> str:
+    """`pseudogen lm --text`: the LM of a file of tokenised sentences (or of a corpus's train.anno, tokenised as
+    `language`), as ARPA at `path`; what was written, for people."""
     from pseudogen.lm.sentences import read_sentences
 
-    return describe_lm(estimate_lm(read_sentences(source), settings, path), path)
+    return describe_lm(estimate_lm(read_sentences(source, language), settings, path), path)
 
 
 def describe_lm(model, path) -> str:

@@ -29,9 +29,13 @@ def tokenize_annotation(line: str) -> list[str]:
     return join_tokens(_english().tokenize(line)).split()
 
 
-def read_sentences(source: str | Path) -> list[list[str]]:
-    """Tokenised sentences from a text file, or from a corpus's train split."""
+def read_sentences(source: str | Path, language: str = "en") -> list[list[str]]:
+    """Tokenised sentences from a text file, or from a corpus's train split (tokenised as `language`)."""
     path = Path(source)
     if path.is_file():
         return [line.split() for line in read_lines(path)]
-    return [tokenize_annotation(pair.text) for pair in read_split(resolve_corpus(str(source)), "train")]
+    pairs = read_split(resolve_corpus(str(source)), "train")
+    if language == "en":
+        return [tokenize_annotation(pair.text) for pair in pairs]
+    tokenizer = get_tokenizer(language)
+    return [join_tokens(tokenizer.tokenize(pair.text)).split() for pair in pairs]

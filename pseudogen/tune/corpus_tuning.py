@@ -66,7 +66,8 @@ def tuner_options(settings: TuneConfig) -> dict:
 
 
 def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", settings: TuneConfig = TuneConfig(),
-               processes: int = 2, save: bool = True, pop_limit: int | None = None) -> TuningResult:
+               processes: int = 2, save: bool = True, pop_limit: int | None = None,
+               on_iteration: Callable | None = None) -> TuningResult:
     """Tune a finished model's weights on a corpus split (its `tune_lines`, if set); save them to model.toml."""
     from pseudogen.model import ModelDirectory
     from pseudogen.text import get_tokenizer
@@ -83,7 +84,8 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
     tokenizer = get_tokenizer(model.target_language)
     references = [tokenizer.tokenize(pair.text) for pair in pairs]
     result = tune_lines(partial(open_model_decoder, str(model_dir), pop_limit), [pair.code for pair in pairs],
-                        references, model.weights, processes, settings.tune_nbest, **tuner_options(settings))
+                        references, model.weights, processes, settings.tune_nbest, on_iteration=on_iteration,
+                        **tuner_options(settings))
     if save:
         model.with_weights(result.weights).save()
     return result
