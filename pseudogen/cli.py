@@ -229,8 +229,8 @@ def rules_query(code, old_code, model, tree, code_language):
     from pseudogen.ruletable.query import format_matches, parse_statement
 
     old_model = None
-    if old_code is not None:
-        old_model, code = code, old_code  # `rules query MODEL CODE`, the old form
+    if old_code is not None or (tree is not None and code is not None and model is None):
+        old_model, code = code, old_code  # `rules query MODEL CODE` or `rules query MODEL --tree T`, the old forms
     statement = parse_statement(code, tree, code_language)
     with RuleTable.open(_model_or_default(model, old_model, "rules query")) as table:
         click.echo(format_matches(statement, table.matching_all(statement)))

@@ -15,6 +15,8 @@ from pseudogen.syntax.tree import Tree
 
 def parse_statement(code: str | None, sexpr: str | None, language: str = "python") -> Tree:
     """The tree of `code` (via the frontend), or `sexpr` read as a tree."""
+    if sexpr is not None and code is not None:
+        raise PseudogenError("give a line of code or a tree with --tree, not both")
     if sexpr is not None:
         return Tree.from_sexpr(sexpr)
     if code is None:
