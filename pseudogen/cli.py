@@ -25,7 +25,9 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk shows here, not in the interpreter's last flush
+            return result
         except PseudogenError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(1)
@@ -33,7 +35,26 @@ class _Group(click.Group):
             click.echo(f"error: input too large or too deeply nested ({type(err).__name__})", err=True)
             sys.exit(1)
         except BrokenPipeError:
+            _drop_stdout()
             sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except OSError as err:  # writing the output failed: a full disk, a closed terminal
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"error: cannot write the output: {where}{err.strerror or err}", err=True)
+            _drop_stdout()
+            sys.exit(1)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what could not be written is silent."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -15,3 +15,19 @@ def runner() -> CliRunner:
     shows them, and `stdout` and `stderr` hold each stream alone.
     """
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def sample_model(tmp_path_factory):
+    """A small untuned statistical model of the sample corpus, made by the pipeline's own stages: its directory."""
+    from pathlib import Path
+
+    from pseudogen.config import TrainConfig
+    from pseudogen.pipeline import QuietProgress, train
+
+    model_dir = tmp_path_factory.mktemp("sample-model") / "model"
+    settings = TrainConfig().with_options(align_iterations=2, ibm1_iterations=2, lm_order=3, tuner="none",
+                                          processes=1)
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample"
+    train(corpus, model_dir, settings, progress=QuietProgress(), stop_after="tune")
+    return model_dir
