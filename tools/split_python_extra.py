@@ -141,7 +141,7 @@ CONSTRUCTS: dict[str, Callable[[ast.AST], bool]] = {
     "assert": _has(ast.Assert),
     "global": _has(ast.Global),
     "nonlocal": _has(ast.Nonlocal),
-    "star-unpacking": _has(ast.Starred),
+    "star-unpacking": _has(ast.Starred, ast.MatchStar),
     "keyword-only parameter": lambda t: any(f.args.kwonlyargs for f in _functions(t)),
     "positional-only parameter": lambda t: any(f.args.posonlyargs for f in _functions(t)),
     "set comprehension": _has(ast.SetComp),
