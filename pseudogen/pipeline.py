@@ -48,7 +48,8 @@ from pseudogen.hashing import file_sha256
 from pseudogen.stagedir import Meter, StageDirectory, StageRecord
 from pseudogen.stages import StageContext
 
-DEFAULT_CORPUS = "django"
+DEFAULT_CORPUS = "django+python-extra"  # Django (fetched if it is not here) and the modern-Python supplement
+FETCHED_CORPUS = "django"
 DEFAULT_MODEL_NAME = "python-en"
 
 
@@ -410,19 +411,20 @@ def write_model(run: TrainingRun, report: TrainingReport) -> None:
 
 
 def default_corpus_dir(explicit: str | None = None, progress=None) -> Path:
-    """The Django corpus for the default model: an explicit path, $PSEUDOGEN_DATA, ../shared/corpora, the cache;
-    if it is in none of them, it is fetched into the cache (`pseudogen corpus fetch django`)."""
+    """The corpus of the default model: an explicit one, else Django and the supplement (`DEFAULT_CORPUS`), Django
+    found as any corpus is ($PSEUDOGEN_DATA, ../shared/corpora, the cache) or else fetched into the cache."""
     from pseudogen.corpus.fetch import StderrProgress, fetch_corpus, load_manifest
     from pseudogen.corpus.resolve import resolve_corpus
 
     if explicit:
         return resolve_corpus(explicit)
     try:
-        return resolve_corpus(DEFAULT_CORPUS)
+        resolve_corpus(FETCHED_CORPUS)
     except PseudogenError as missing:
         (progress or TqdmProgress()).note(f"{missing.message}; fetching it")
-    try:
-        return fetch_corpus(load_manifest(DEFAULT_CORPUS), progress=StderrProgress())
-    except PseudogenError as err:
-        raise PseudogenError(f"the {DEFAULT_CORPUS} corpus is not here and could not be fetched ({err}); "
-                             f"give its directory as CORPUS_DIR or set $PSEUDOGEN_DATA") from None
+        try:
+            fetch_corpus(load_manifest(FETCHED_CORPUS), progress=StderrProgress())
+        except PseudogenError as err:
+            raise PseudogenError(f"the {FETCHED_CORPUS} corpus is not here and could not be fetched ({err}); "
+                                 f"give its directory as CORPUS or set $PSEUDOGEN_DATA") from None
+    return resolve_corpus(DEFAULT_CORPUS)

@@ -25,10 +25,18 @@ def test_a_finished_default_model_is_found(tmp_path, monkeypatch):
     assert default_model_or_error() == default_model_dir()
 
 
-def test_the_django_corpus_is_found_in_pseudogen_data_first(tmp_path, monkeypatch):
-    (tmp_path / "django").mkdir()
-    monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path))
-    assert default_corpus_dir() == tmp_path / "django"
+def test_the_default_corpus_is_django_from_pseudogen_data_and_the_supplement(tmp_path, monkeypatch):
+    for split, lines in (("train", ["x = 1", "y = 2"]), ("dev", ["z = 3"])):
+        (tmp_path / "data" / "django").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "data" / "django" / f"{split}.code").write_text("".join(f"{line}\n" for line in lines))
+        (tmp_path / "data" / "django" / f"{split}.anno").write_text("".join(f"set {line}.\n" for line in lines))
+    monkeypatch.setenv("PSEUDOGEN_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    corpus = default_corpus_dir()
+    assert corpus == tmp_path / "cache" / "pseudogen" / "corpora" / "django+python-extra"
+    train = (corpus / "train.code").read_text().splitlines()
+    assert train[:2] == ["x = 1", "y = 2"] and len(train) > 800
+    assert "[lines.dev]" in (corpus / "combined.toml").read_text()
 
 
 def test_an_explicit_corpus_wins(tmp_path, monkeypatch):

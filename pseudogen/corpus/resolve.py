@@ -11,7 +11,9 @@ A command that takes a corpus accepts either a directory path or a name such as
 4. the user cache, `$XDG_CACHE_HOME/pseudogen/corpora/<name>` (default
    `~/.cache/pseudogen/corpora/<name>`), where `pseudogen corpus fetch` puts them.
 
-If none exists the error lists every place tried.
+If none exists the error lists every place tried. Names joined by `+`
+(`django+python-extra`) stand for the corpora one after the other, split by
+split (`pseudogen.corpus.combine`), kept in the user cache.
 """
 from __future__ import annotations
 
@@ -68,6 +70,10 @@ def resolve_corpus(name_or_path: str | None) -> Path:
         raise PseudogenError("a corpus is a directory, not a file", str(given))
     if _looks_like_path(name_or_path):
         raise PseudogenError("no such corpus directory", name_or_path)
+    if "+" in name_or_path:
+        from pseudogen.corpus.combine import combined_corpus
+
+        return combined_corpus(name_or_path, [resolve_corpus(part) for part in name_or_path.split("+")], cache_dir())
     candidates = [root / name_or_path for root in data_roots()]
     for candidate in candidates:
         if candidate.is_dir():
