@@ -17,7 +17,8 @@ import shutil
 from pathlib import Path
 
 from pseudogen.config import TrainConfig
-from pseudogen.corpus.resolve import corpora_root
+from pseudogen.corpus.parallel import read_lines
+from pseudogen.corpus.resolve import corpora_root, resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.report import corpus_tokenizer, evaluate
 from pseudogen.pipeline import QuietProgress
@@ -28,9 +29,12 @@ def find_corpus(corpora: str | None, name: str) -> Path:
     """A corpus directory given itself (one with train.code), or `name` under the corpora directory.
 
     The corpora directory is `corpora`, else $PSEUDOGEN_DATA, else ../shared/corpora beside the repository.
+    A name with `+` is a combined corpus (`pseudogen.corpus.combine`).
     """
     if corpora and (Path(corpora) / "train.code").is_file():
         return Path(corpora)
+    if "+" in name:
+        return resolve_corpus(name)
     corpus = corpora_root(corpora) / name
     if not (corpus / "train.code").is_file():
         raise PseudogenError(f"no corpus {name!r} (no train.code)", str(corpus))
@@ -75,7 +79,17 @@ def _link_or_copy(source: str, target: str) -> None:
 
 def score_tuning_half(model_dir: Path, config: TrainConfig, tuning_source: str) -> dict:
     """BLEU (13a and corpus tokens) of the finished model on the tuning half (`--tune-lines`)."""
-    tuning, _ = tuning_sets(model_dir / "stages" / "1-parse", config, tuning_source)
+    return score_lines(model_dir, config, tuning_source, config.tune.tune_lines)
+
+
+def tuning_set_size(model_dir: Path) -> int:
+    """How many lines the tuning set (dev) of a trained model directory has."""
+    return len(read_lines(model_dir / "stages" / "1-parse" / "tuning.code"))
+
+
+def score_lines(model_dir: Path, config: TrainConfig, tuning_source: str, lines: str) -> dict:
+    """BLEU (13a and corpus tokens) of the finished model on lines FIRST-LAST of its tuning set (dev)."""
+    tuning, _ = tuning_sets(model_dir / "stages" / "1-parse", config.with_options(tune_lines=lines), tuning_source)
     with QuietProgress().bar("score") as bar:
         translated = translate_in_chunks(model_dir, tuning.code, config.run.processes, bar)
     report = evaluate([line.text for line in translated], tuning.anno, tuning.code,

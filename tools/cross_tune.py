@@ -15,6 +15,9 @@ do with the change, so this script gives four figures per setting:
 - tuned on dev lines 501-1000, scored on 1-500 (the cross-check).
 
 (`--halves` names other line ranges, for a corpus whose dev is not Django's.)
+With a combined corpus (`--corpus django+python-extra`), the dev lines after
+the second half (the supplement's dev) are scored too, by every model: no run
+tunes on them.
 
 Decisions are taken on the first-half figures (untuned, and tuned on the second
 half); the tuned-on-the-first-half figure is the held-out measure. Every model
@@ -37,22 +40,40 @@ from pathlib import Path
 
 from pseudogen.config import TrainConfig
 from pseudogen.errors import PseudogenError
-from pseudogen.experiments import find_corpus, parse_settings, score_tuning_half, seed_stages
+from pseudogen.experiments import (find_corpus, parse_settings, score_lines, score_tuning_half, seed_stages,
+                                   tuning_set_size)
 from pseudogen.pipeline import QuietProgress, train
 
 HALVES = ("1-500", "501-1000")  # Django dev: lines 16001-16500 and 16501-17000
 
 
-def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed_from: Path | None) -> dict:
-    """Train (re-using `seed_from`'s stages), then BLEU on the tuning half and on the rest of dev."""
+def train_and_score(corpus_dir: Path, model_dir: Path, config: TrainConfig, seed_from: Path | None,
+                    other: str, extra: str | None) -> dict:
+    """Train (re-using `seed_from`'s stages), then BLEU on the tuning half, on the other half, and on the dev lines
+    after both halves (`extra`: a second corpus's dev, in a combined corpus), which no run tunes on."""
     if seed_from is not None:
         seed_stages(seed_from, model_dir)
     started = time.perf_counter()
     report = train(corpus_dir, model_dir, config, resume=True, progress=QuietProgress())
-    tuning = score_tuning_half(model_dir, config, report.stage("parse").counts["tuning_source"])
-    return {"tuning_half": tuning["bleu"], "other_half": report.stage("evaluate").counts["bleu"],
-            "seconds": time.perf_counter() - started, "rules": report.rules,
-            "tune_seconds": report.stage("tune").seconds}
+    source = report.stage("parse").counts["tuning_source"]
+    figures = {"tuning_half": score_tuning_half(model_dir, config, source)["bleu"],
+               "other_half": score_lines(model_dir, config, source, other)["bleu"],
+               "seconds": time.perf_counter() - started, "rules": report.rules,
+               "tune_seconds": report.stage("tune").seconds}
+    if extra:
+        figures["extra"] = score_lines(model_dir, config, source, extra)["bleu"]
+    return figures
+
+
+def extra_lines(model_dir: Path, halves: tuple[str, str]) -> str | None:
+    """The dev lines after the second half, if dev has more (a combined corpus's second part)."""
+    end = int(halves[1].split("-")[1])
+    size = tuning_set_size(model_dir)
+    return f"{end + 1}-{size}" if size > end else None
+
+
+def _extra(figures: dict, extra: str | None) -> str:
+    return f"  dev {extra} {figures['extra']:.2f}" if extra else ""
 
 
 def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[int],
@@ -61,20 +82,29 @@ def cross_tune(corpus_dir: Path, work_dir: Path, base: TrainConfig, seeds: list[
     second half, then the held-out means."""
     first, second = halves
     untuned_dir = work_dir / "untuned"
-    untuned = train_and_score(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=first), None)
+    train(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=first), resume=True,
+          progress=QuietProgress(), stop_after="parse")
+    extra = extra_lines(untuned_dir, halves)
+    untuned = train_and_score(corpus_dir, untuned_dir, base.with_options(tuner="none", tune_lines=first), None,
+                              second, extra)
     say(f"rules {untuned['rules']:,}")
-    say(f"untuned: 1st half {untuned['tuning_half']:.2f}  2nd half {untuned['other_half']:.2f}")
+    say(f"untuned: 1st half {untuned['tuning_half']:.2f}  2nd half {untuned['other_half']:.2f}"
+        + _extra(untuned, extra))
     held_out = []
     for seed in seeds:
         tuned = train_and_score(corpus_dir, work_dir / f"tuned-first-seed{seed}",
-                                base.with_options(tuner="mert", tune_lines=first, tune_seed=seed), untuned_dir)
+                                base.with_options(tuner="mert", tune_lines=first, tune_seed=seed), untuned_dir,
+                                second, extra)
         held_out.append(tuned["other_half"])
         say(f"tuned on 1st half (seed {seed}, tune {tuned['tune_seconds']:.0f} s): "
-            f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}")
+            f"1st half {tuned['tuning_half']:.2f} (tuning set)  2nd half {tuned['other_half']:.2f}"
+            + _extra(tuned, extra))
     reverse = train_and_score(corpus_dir, work_dir / "tuned-second",
-                              base.with_options(tuner="mert", tune_lines=second, tune_seed=seeds[0]), untuned_dir)
+                              base.with_options(tuner="mert", tune_lines=second, tune_seed=seeds[0]), untuned_dir,
+                              first, extra)
     say(f"tuned on 2nd half (seed {seeds[0]}, tune {reverse['tune_seconds']:.0f} s): "
-        f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}")
+        f"2nd half {reverse['tuning_half']:.2f} (tuning set)  1st half {reverse['other_half']:.2f}"
+        + _extra(reverse, extra))
     mean_held_out = sum(held_out) / len(held_out)
     say(f"held out, mean: 2nd half (tuned on 1st) {mean_held_out:.2f}  "
         f"1st half (tuned on 2nd) {reverse['other_half']:.2f}  "
