@@ -17,11 +17,14 @@ $(STAMP): setup.cfg setup.py pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests
 
-# the default model (Python -> English, from the Django corpus) is built once into the user cache
+# the default model (Python -> English, from Django and the modern-Python supplement) is built once into the
+# user cache; then a file is translated, beside its code, and as a web page
 demo: $(STAMP)
 	$(VENV)/bin/pseudogen train --default --resume
-	@echo "--- examples/demo.py, one statement per line, and its pseudo-code:"
-	$(VENV)/bin/pseudogen translate examples/demo.py | paste examples/demo.py - | sed 's/\t/   =>   /'
+	@echo "--- examples/demo.py and its pseudo-code:"
+	$(VENV)/bin/pseudogen translate examples/demo.py --format side-by-side --width 120
+	$(VENV)/bin/pseudogen translate examples/demo.py --format html -o demo.html
+	@echo "--- the same as a web page (hover a phrase to see the code it came from): $(CURDIR)/demo.html"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

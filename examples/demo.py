@@ -1,15 +1,33 @@
+"""Small examples: the statements of the Pseudogen paper and of everyday Python."""
 import os
 from django.conf import settings
-if x % 5 == 0:
-for name in sorted(names):
-result = []
-result.append(value)
-return self.name
-raise ValueError('invalid value')
-def get_name(self):
+
+
 class Template(object):
-while i < len(items):
-try:
-except KeyError:
-counts[key] += 1
-path = os.path.join(root, filename)
+    """A named template."""
+
+    def get_name(self):
+        return self.name
+
+
+def tally(names, items, root, filename):
+    # count how often each key occurs
+    counts = {}
+    for key in items:
+        try:
+            counts[key] += 1
+        except KeyError:
+            counts[key] = 1
+    result = []
+    for name in sorted(names):
+        value = name.upper()
+        result.append(value)
+    i = 0
+    while i < len(items):
+        i += 1
+    for x in range(100):
+        if x % 5 == 0:
+            path = os.path.join(root, filename)
+        else:
+            raise ValueError('invalid value')
+    return result
