@@ -122,3 +122,12 @@ def test_a_full_disk_is_one_clear_error(sample_model, tmp_path):
                               stdout=full, stderr=subprocess.PIPE, text=True)
     assert done.returncode == 1
     assert done.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+def test_with_lines_a_bad_byte_costs_its_line_only(runner, sample_model, tmp_path):
+    path = write(tmp_path, "lines.txt", b"x = 1\n" * 1000 + b"s = '\xff'\n" + b"y = 2\n")
+    result = runner.invoke(main, ["translate", "--lines", str(path), "-m", str(sample_model)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1002 and lines[1000] == "" and lines[0] and lines[1001]
+    assert result.stderr.strip() == f"error: {path}:1001: bytes that are not utf-8 at column 6"

@@ -58,7 +58,7 @@ def text_line(translated: TranslatedFile, index: int, lines: bool = False) -> st
     if segment.kind == "comment":
         return indent + segment.code
     if segment.kind == "error":
-        return f"{indent}[cannot parse: {segment.text}]"
+        return "" if lines else f"{indent}[cannot parse: {segment.text}]"
     found = translated.translations.get(index)
     if found is not None and found.error:
         return "" if lines else f"{indent}[not translated: {found.error}]"

@@ -29,14 +29,19 @@ class SourceText(NamedTuple):
 
 def read_source(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
     """The text of the file at `path` (`-`: stdin)."""
+    return decode_source(read_bytes(path, max_bytes), str(path))
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the file at `path` (`-`: stdin), at most `max_bytes` of them (else an error)."""
     name = str(path)
     if name == "-":
         import sys
 
-        return decode_source(_read_bounded(sys.stdin.buffer, name, max_bytes), name)
+        return _read_bounded(sys.stdin.buffer, name, max_bytes)
     try:
         with open(path, "rb") as stream:
-            return decode_source(_read_bounded(stream, name, max_bytes), name)
+            return _read_bounded(stream, name, max_bytes)
     except FileNotFoundError:
         raise PseudogenError("no such file", name) from None
     except IsADirectoryError:

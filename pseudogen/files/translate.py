@@ -83,23 +83,31 @@ def read_file(path: str, lines: bool = False, max_file_bytes: int = MAX_FILE_BYT
     """A file's segments, not yet translated (or its error)."""
     name = "<stdin>" if path == "-" else path
     try:
+        if lines:
+            return _read_lines(path, name, max_file_bytes)
         source = read_source(path, max_file_bytes)
     except PseudogenError as err:
         return TranslatedFile(name, error=err.message)
-    segments = line_segments(source.text) if lines else segment_python(source.text)
-    return TranslatedFile(name, segments, encoding=source.encoding, source=source.text)
+    return TranslatedFile(name, segment_python(source.text), encoding=source.encoding, source=source.text)
 
 
-def line_segments(text: str) -> list[Segment]:
-    """One statement per physical line (blank lines stay blank), as the corpora are written."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        code = line.rstrip()
-        if code.strip():
-            found.append(Segment("statement", number, 0, number, len(code), 0, code, code.strip()))
-        else:
-            found.append(Segment("blank", number, 0, number, 0, 0, ""))
-    return found
+def _read_lines(path: str, name: str, max_file_bytes: int) -> TranslatedFile:
+    """Corpus lines: each line decoded on its own, so that a bad byte costs its line only (marked), not the file."""
+    from pseudogen.files.reading import read_bytes
+
+    segments, text = [], []
+    for number, raw in enumerate(read_bytes(path, max_file_bytes).splitlines(), start=1):
+        try:
+            line = raw.decode("utf-8").rstrip()
+        except UnicodeDecodeError as err:
+            segments.append(Segment("error", number, 0, number, 0, 0, "",
+                                    f"bytes that are not utf-8 at column {err.start + 1}"))
+            text.append("")
+            continue
+        text.append(line)
+        kind = "statement" if line.strip() else "blank"
+        segments.append(Segment(kind, number, 0, number, len(line), 0, line, line.strip()))
+    return TranslatedFile(name, segments, encoding="utf-8", source="\n".join(text) + "\n")
 
 
 class StatementCache:
