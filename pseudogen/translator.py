@@ -37,6 +37,10 @@ from pseudogen.syntax.tree import Tree
 from pseudogen.translation import Translation, translate_safely
 
 UNKNOWN_FEATURE = "unk"
+# Statements whose hypergraph has more nodes search with fewer pops per node, so that no statement
+# takes more than pop_limit * FULL_SEARCH_NODES pops (Django dev's largest has 138 nodes, the median 7).
+FULL_SEARCH_NODES = 256
+MAX_FULL_SEARCH_NODES = 1_000_000
 
 
 @dataclass(kw_only=True)
@@ -56,7 +60,8 @@ class StatisticalTranslator:
     direction = "code2text"
     batch_size = 1
 
-    def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None):
+    def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None,
+                 full_search_nodes: int = FULL_SEARCH_NODES):
         from pseudogen.model import ModelDirectory
 
         if not isinstance(model, ModelDirectory):
@@ -71,6 +76,7 @@ class StatisticalTranslator:
         self._detokenize: Callable[[list[str]], str] | None = None
         self._edges: EdgeFactory | None = None
         _check_pop_limit(self.pop_limit)
+        self.full_search_nodes = _check_full_search_nodes(full_search_nodes)
 
     @classmethod
     def from_parts(
@@ -88,6 +94,7 @@ class StatisticalTranslator:
         self.weights = dict(weights)
         self.pop_limit = _check_pop_limit(pop_limit)
         self.derivations_per_string = 20
+        self.full_search_nodes = FULL_SEARCH_NODES
         self._grammar, self._lm, self._parse = grammar, lm, parse
         self._detokenize = detokenize or " ".join
         self._edges = None
@@ -151,7 +158,7 @@ class StatisticalTranslator:
         if self._edges is None or self._edges.weights != self.weights:
             self._edges = EdgeFactory(self.weights, lm)
         graph = build_hypergraph(tree, self.grammar, self.weights, lm, self._edges)
-        forest = cube_prune(graph, lm, self.weights, self.pop_limit)
+        forest = cube_prune(graph, lm, self.weights, self.pop_limit, max_pops=self.pop_limit * self.full_search_nodes)
         if n == 1:
             return [self._translation(best_derivation(forest))]
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
@@ -237,3 +244,9 @@ def _check_pop_limit(pop_limit) -> int:
         raise PseudogenError(f"the pop limit must be a positive integer, not {pop_limit!r}")
     return pop_limit
 
+
+
+def _check_full_search_nodes(nodes) -> int:
+    if not isinstance(nodes, int) or isinstance(nodes, bool) or not 1 <= nodes <= MAX_FULL_SEARCH_NODES:
+        raise PseudogenError(f"full_search_nodes must be an integer from 1 to {MAX_FULL_SEARCH_NODES}, not {nodes!r}")
+    return nodes

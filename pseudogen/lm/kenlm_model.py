@@ -58,6 +58,7 @@ class Fragment(NamedTuple):
 
 Part = Union[str, Fragment]
 TOKEN_SPACE = "\u2581"  # as pseudogen.text.TOKEN_SPACE
+PHRASE_CACHE_SIZE = 200_000  # rules' word-only target sides, joined once each
 
 
 def lm_word(token: str) -> str:
@@ -82,6 +83,7 @@ class LanguageModel:
         self._begin = kenlm.State()
         self._model.BeginSentenceWrite(self._begin)
         self._word_fragments: dict[str, tuple[Fragment, float]] = {}
+        self._phrase_fragments: dict[tuple, tuple[Fragment, float]] = {}
 
     # -- plain scoring ---------------------------------------------------------
     def is_unknown(self, word: str) -> bool:
@@ -125,6 +127,16 @@ class LanguageModel:
         if len(rhs) == 1:
             only = rhs[0]
             return (children[only], 0.0) if only.__class__ is int else self._word_fragment(only)
+        if not children:  # a phrase: the same every time it is used
+            cached = self._phrase_fragments.get(rhs)
+            if cached is None:
+                if len(self._phrase_fragments) >= PHRASE_CACHE_SIZE:
+                    self._phrase_fragments.clear()
+                cached = self._phrase_fragments[rhs] = self._join(rhs, children)
+            return cached
+        return self._join(rhs, children)
+
+    def _join(self, rhs: Sequence[str | int], children: Sequence[Fragment]) -> tuple[Fragment, float]:
         n_left = self.order - 1
         base_score = self._model.BaseScore
         new_state = kenlm.State
