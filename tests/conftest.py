@@ -6,6 +6,9 @@ models; `pytest -m "not slow"` leaves them out.
 import pytest
 from click.testing import CliRunner
 
+from decoding_fixtures import write_arpa, write_rule_table
+from pseudogen.model import ModelDirectory
+
 
 @pytest.fixture
 def runner() -> CliRunner:
@@ -15,3 +18,12 @@ def runner() -> CliRunner:
     shows them, and `stdout` and `stderr` hold each stream alone.
     """
     return CliRunner()
+
+
+@pytest.fixture
+def complete_model(tmp_path):
+    """A model a translator can open: a real (small) rule table and a bigram LM."""
+    rows = [(f'Name ( "v{i}" )', f'"v{i}" "variable"') for i in range(2000)]  # some pages to truncate
+    rules = write_rule_table(tmp_path / "table.sqlite", rows)
+    return ModelDirectory.create(tmp_path / "model", rules, write_arpa(tmp_path), lm_order=2,
+                                 source_language="python", target_language="en")
