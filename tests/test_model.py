@@ -109,7 +109,8 @@ def _write(name, data):
         (lambda m: (m.path / "lm.arpa").write_text(BIGRAM_ARPA.replace("-0.2", "x0.2", 1)), "lm.arpa",
          "the file is corrupt: 'x0.2' where a number should be"),
         (_truncate_rules_and_update_hash, "rules.sqlite", "the rule table is corrupt or truncated"),
-        (lambda m: _edit(m, "order = 2", "order = 3"), "lm.arpa", "the language model has order 2 but model.toml says 3"),
+        (lambda m: _edit(m, "order = 2", "order = 3"), "lm.arpa",
+         "the language model has order 2 but model.toml says 3"),
     ],
 )
 def test_a_corrupt_model_fails_once_when_the_translator_is_made(complete_model, breakage, file, message):

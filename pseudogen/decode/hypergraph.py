@@ -25,10 +25,10 @@ call with hundreds of items) is binarised: *virtual* nodes
 v(k-1) = (t(k-1) tk), v(k-2) = (t(k-2) v(k-1)), ... each get one binary piece,
 and the head gets the last one, (t1 v2). Nesting to the right keeps the first
 child, often the construct's own word (`HEAD`), at the head, where it is
-chosen together with the words around the node. Cube pruning over a k-ary edge pushes k neighbours per pop and
-joins all k children's LM fragments for each, O(pops k^2) LM lookups per node
-(and a k-tuple of ranks held per queued point); over the chain each step joins
-one child, O(pops k) in all. The head's piece carries the edge's features and
+chosen together with the words around the node. Cube pruning over a k-ary
+edge pushes k neighbours per pop and joins all k children's LM fragments for
+each, O(pops k^2) LM lookups per node (and a k-tuple of ranks held per queued
+point); over the chain each step joins one child, O(pops k) in all. The head's piece carries the edge's features and
 score, the others none, so a derivation's score is unchanged; each piece
 remembers the edge it is part of (`whole`), and derivations are read out with
 the whole edge (`pseudogen.decode.derivation.assemble`). Narrower edges keep

@@ -126,7 +126,10 @@ class KBest:
         return None
 
     def _push(self, item: Item, e: int, ranks: tuple[int, ...]) -> tuple[Item, int] | None:
-        """Queue candidate (e, ranks) of `item` unless seen or a tail has no such rank; or name a tail rank to find first."""
+        """Queue candidate (e, ranks) of `item`, unless seen or a tail has no such rank.
+
+        Returns the (tail, rank) to work out first when that rank is not known yet.
+        """
         seen = self._seen[id(item)]
         if (e, ranks) in seen:
             return None
