@@ -29,11 +29,13 @@ Layout::
     version = "0.1.0"
     …
 
-`ModelDirectory.load` reads and checks `model.toml` and the rules file's hash
-and reports any missing or corrupt piece as one `PseudogenError` naming the
-file. The rule table and the LM themselves open on first use, so a process
-that translates one statement pays only for what it touches. No pickle: TOML,
-SQLite and ARPA are read as data.
+`ModelDirectory.load` reads and checks `model.toml` (every number finite and
+within its range) and the rules file's hash, and reports any missing or
+corrupt piece as one `PseudogenError` naming the file and what is wrong. The
+rule table and the LM open on first use, or both at once with `open_parts`,
+which a translator calls when it is made: a corrupt, truncated or mismatched
+file then stops it before its first line, once, instead of failing every
+line. No pickle: TOML, SQLite and ARPA are read as data.
 
 Default weights are Travatar's (the `[weight_vals]` that its
 `train-travatar.pl` writes before tuning): egfp = egfl = fgep = fgel = lfreq =
@@ -41,11 +43,12 @@ Default weights are Travatar's (the `[weight_vals]` that its
 """
 from __future__ import annotations
 
+import math
 import shutil
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import tomli_w
 
@@ -70,6 +73,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+MAX_POP_LIMIT = 10_000  # as the pop_limit option
+MAX_DERIVATIONS_PER_STRING = 1_000
+MAX_LM_ORDER = 10  # as the lm_order option
+
+
 @dataclass(frozen=True)
 class DecoderSettings:
     """Search settings stored with the model; `translate --pop-limit` overrides."""
@@ -78,10 +86,11 @@ class DecoderSettings:
     nbest_derivations_per_string: int = 20  # k-best derivations tried per distinct n-best string
 
     def validate(self, place: str) -> DecoderSettings:
-        for name in ("pop_limit", "nbest_derivations_per_string"):
+        for name, most in (("pop_limit", MAX_POP_LIMIT), ("nbest_derivations_per_string", MAX_DERIVATIONS_PER_STRING)):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise PseudogenError(f"decoder setting {name} must be a positive integer, not {value!r}", place)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+                raise PseudogenError(f"decoder setting {name} must be an integer from 1 to {most}, not {value!r}",
+                                     place)
         return self
 
 
@@ -124,10 +133,7 @@ class ModelDirectory:
     def _from_config(cls, path: Path, config: dict, place: str) -> ModelDirectory:
         if config.get("format") != FORMAT:
             raise PseudogenError(f"unsupported model format {config.get('format')!r} (this version reads {FORMAT})", place)
-        weights = _section(config, "weights", place, required=False)
-        bad = [k for k, v in weights.items() if not isinstance(v, (int, float)) or isinstance(v, bool)]
-        if bad:
-            raise PseudogenError(f"weight {bad[0]!r} is not a number", place)
+        weights = check_weights(_section(config, "weights", place, required=False), place)
         decoder = _section(config, "decoder", place, required=False)
         known = DecoderSettings.__dataclass_fields__
         unknown = sorted(set(decoder) - set(known))
@@ -140,7 +146,7 @@ class ModelDirectory:
             rules_file=_text(config, "rules", "file", place),
             rules_sha256=_text(config, "rules", "sha256", place),
             lm_file=_text(config, "lm", "file", place),
-            lm_order=_positive_int(config, "lm", "order", place),
+            lm_order=_bounded_int(config, "lm", "order", MAX_LM_ORDER, place),
             weights={k: float(v) for k, v in weights.items()},
             decoder=DecoderSettings(**decoder).validate(place),
             signature=_section(config, "signature", place, required=False),
@@ -158,6 +164,12 @@ class ModelDirectory:
             )
 
     # -- lazy parts ----------------------------------------------------------------
+    def open_parts(self) -> ModelDirectory:
+        """Open the rule table and the LM now, each checked: a bad file is reported here, once."""
+        self.rule_table
+        self.language_model
+        return self
+
     @property
     def rule_table(self):
         """The rule table, opened on first use."""
@@ -279,8 +291,18 @@ def _optional_text(config: dict, section: str, key: str, place: str) -> str | No
     return value
 
 
-def _positive_int(config: dict, section: str, key: str, place: str) -> int:
+def _bounded_int(config: dict, section: str, key: str, most: int, place: str) -> int:
     value = _section(config, section, place).get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise PseudogenError(f"model.toml needs [{section}] {key} = a positive integer", place)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+        raise PseudogenError(f"model.toml needs [{section}] {key} = an integer from 1 to {most}, not {value!r}", place)
     return value
+
+
+def check_weights(weights: Mapping[str, Any], place: str | None = None) -> dict[str, Any]:
+    """`weights` if every one is a finite number (a PseudogenError naming the first that is not)."""
+    for name, value in weights.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise PseudogenError(f"weight {name!r} is not a number", place)
+        if not math.isfinite(value):
+            raise PseudogenError(f"weight {name!r} is {value}: weights must be finite numbers", place)
+    return dict(weights)

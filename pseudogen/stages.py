@@ -32,6 +32,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple, Sequence
 
@@ -108,6 +109,12 @@ def _open_parser(language: str, rules_file: str | None, target_language: str) ->
     _worker_parse = (get_frontend(language, rules_file), get_tokenizer(target_language))
 
 
+def _open_parser_in_worker(*settings) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the pool, workers stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _open_parser(*settings)
+
+
 def _parse_chunk(chunk: Sequence[tuple[int, Pair]]) -> list[ParsedPair]:
     frontend, tokenizer = _worker_parse
     return [parse_pair(frontend, tokenizer, number, pair) for number, pair in chunk]
@@ -139,7 +146,7 @@ def parse_pairs(pairs: list[tuple[int, Pair]], config: TrainConfig, processes: i
         results = map(_parse_chunk, chunks)
         yield from _counted(results, bar)
         return
-    with multiprocessing.get_context("fork").Pool(processes, _open_parser, settings) as pool:
+    with multiprocessing.get_context("fork").Pool(processes, _open_parser_in_worker, settings) as pool:
         yield from _counted(pool.imap(_parse_chunk, chunks), bar)
 
 
@@ -169,6 +176,10 @@ def run_parse(run: StageContext, out: Path, bar) -> dict:
     write_lines_atomic(out / "train.lines", [str(p.number) for p in kept])
     write_lines_atomic(out / "skipped.txt", [f"{code_name}:{p.number}: {p.error}" for p in skipped])
     tuning_failed = _write_tuning_set(split.tuning, config, out, bar)
+    if tuning_failed == len(split.tuning):
+        place = str(corpus_dir / "dev.code") if split.tuning_source == "dev" else str(corpus_dir / code_name)
+        raise PseudogenError(f"none of the {len(split.tuning)} lines of the tuning set ({split.tuning_source}) "
+                             f"could be parsed: there is nothing to tune on or to score", place)
     return {"train_lines": len(split.train), "train_pairs": len(kept), "skipped": len(skipped),
             "tuning_source": split.tuning_source, "tuning_lines": len(split.tuning),
             "tuning_unparsable": tuning_failed}

@@ -33,10 +33,15 @@ from pseudogen.decode.derivation import Derivation, Step, format_explanation
 from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
 from pseudogen.decode.kbest import KBest, best_derivation
 from pseudogen.errors import PseudogenError
+from pseudogen.model import MAX_POP_LIMIT, check_weights
 from pseudogen.syntax.tree import Tree
 from pseudogen.translation import Translation, translate_safely
 
 UNKNOWN_FEATURE = "unk"
+# Statements whose hypergraph has more nodes search with fewer pops per node, so that no statement
+# takes more than pop_limit * FULL_SEARCH_NODES pops (Django dev's largest has 138 nodes, the median 7).
+FULL_SEARCH_NODES = 256
+MAX_FULL_SEARCH_NODES = 1_000_000
 
 
 @dataclass(kw_only=True)
@@ -56,21 +61,24 @@ class StatisticalTranslator:
     direction = "code2text"
     batch_size = 1
 
-    def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None):
+    def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None,
+                 full_search_nodes: int = FULL_SEARCH_NODES):
         from pseudogen.model import ModelDirectory
 
         if not isinstance(model, ModelDirectory):
             model = ModelDirectory.load(model)
         self.model = model
-        self.weights = dict(model.weights if weights is None else weights)
-        self.pop_limit = model.decoder.pop_limit if pop_limit is None else pop_limit
+        self.weights = check_weights(model.weights if weights is None else weights)
+        self.pop_limit = _check_pop_limit(model.decoder.pop_limit if pop_limit is None else pop_limit)
+        self.full_search_nodes = _check_full_search_nodes(full_search_nodes)
         self.derivations_per_string = model.decoder.nbest_derivations_per_string
-        self._grammar: Grammar | None = None
-        self._lm = None
-        self._parse: Callable[[str], Tree] | None = None
-        self._detokenize: Callable[[list[str]], str] | None = None
+        model.open_parts()  # a corrupt or mismatched file fails here, once, not on every line
+        self._grammar: Grammar | None = model.rule_table
+        self._lm = model.language_model
+        tree_rules = model.path / model.tree_rules if model.tree_rules else None
+        self._parse: Callable[[str], Tree] | None = _frontend_parser(model.source_language, tree_rules)
+        self._detokenize: Callable[[list[str]], str] | None = _detokenizer(model.target_language)
         self._edges: EdgeFactory | None = None
-        _check_pop_limit(self.pop_limit)
 
     @classmethod
     def from_parts(
@@ -85,9 +93,10 @@ class StatisticalTranslator:
         """A translator over given pieces (no model directory): tests, tuning experiments."""
         self = cls.__new__(cls)
         self.model = None
-        self.weights = dict(weights)
+        self.weights = check_weights(weights)
         self.pop_limit = _check_pop_limit(pop_limit)
         self.derivations_per_string = 20
+        self.full_search_nodes = FULL_SEARCH_NODES
         self._grammar, self._lm, self._parse = grammar, lm, parse
         self._detokenize = detokenize or " ".join
         self._edges = None
@@ -151,7 +160,7 @@ class StatisticalTranslator:
         if self._edges is None or self._edges.weights != self.weights:
             self._edges = EdgeFactory(self.weights, lm)
         graph = build_hypergraph(tree, self.grammar, self.weights, lm, self._edges)
-        forest = cube_prune(graph, lm, self.weights, self.pop_limit)
+        forest = cube_prune(graph, lm, self.weights, self.pop_limit, max_pops=self.pop_limit * self.full_search_nodes)
         if n == 1:
             return [self._translation(best_derivation(forest))]
         found = KBest(forest).distinct(n, max_derivations=n * self.derivations_per_string)
@@ -233,7 +242,13 @@ def _detokenizer(language: str) -> Callable[[list[str]], str]:
 
 
 def _check_pop_limit(pop_limit) -> int:
-    if not isinstance(pop_limit, int) or pop_limit < 1:
-        raise PseudogenError(f"the pop limit must be a positive integer, not {pop_limit!r}")
+    if not isinstance(pop_limit, int) or isinstance(pop_limit, bool) or not 1 <= pop_limit <= MAX_POP_LIMIT:
+        raise PseudogenError(f"the pop limit must be an integer from 1 to {MAX_POP_LIMIT}, not {pop_limit!r}")
     return pop_limit
 
+
+
+def _check_full_search_nodes(nodes) -> int:
+    if not isinstance(nodes, int) or isinstance(nodes, bool) or not 1 <= nodes <= MAX_FULL_SEARCH_NODES:
+        raise PseudogenError(f"full_search_nodes must be an integer from 1 to {MAX_FULL_SEARCH_NODES}, not {nodes!r}")
+    return nodes

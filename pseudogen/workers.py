@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import signal
 from typing import Any, Callable, Sequence
 
 _worker_function: Callable[..., Any] | None = None
@@ -46,6 +47,7 @@ def _open_in_worker(open_worker: Callable[[], Callable[..., Any]]) -> None:
     # An exception escaping a pool initializer kills the worker, the pool starts
     # another, and `map` waits forever; keep it and raise it with the first chunk.
     global _worker_function, _open_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it shuts the pool down
     try:
         _worker_function = open_worker()
     except Exception as err:  # noqa: BLE001 - handed to the parent by _run_chunk

@@ -6,6 +6,9 @@ models; `pytest -m "not slow"` leaves them out.
 import pytest
 from click.testing import CliRunner
 
+from decoding_fixtures import write_arpa, write_rule_table
+from pseudogen.model import ModelDirectory
+
 
 @pytest.fixture
 def runner() -> CliRunner:
@@ -31,3 +34,12 @@ def sample_model(tmp_path_factory):
     corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample"
     train(corpus, model_dir, settings, progress=QuietProgress(), stop_after="tune")
     return model_dir
+
+
+@pytest.fixture
+def complete_model(tmp_path):
+    """A model a translator can open: a real (small) rule table and a bigram LM."""
+    rows = [(f'Name ( "v{i}" )', f'"v{i}" "variable"') for i in range(2000)]  # some pages to truncate
+    rules = write_rule_table(tmp_path / "table.sqlite", rows)
+    return ModelDirectory.create(tmp_path / "model", rules, write_arpa(tmp_path), lm_order=2,
+                                 source_language="python", target_language="en")

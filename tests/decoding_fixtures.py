@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pseudogen.ruletable.rule import Rule, match
+from pseudogen.extract.ghkm import node_signature
+from pseudogen.ruletable.features import ScoredRow
+from pseudogen.ruletable.rule import Rule, match, parse_source
+from pseudogen.ruletable.sqlite import write_rule_table as write_rows
 from pseudogen.syntax.tree import Tree
 
 # A bigram LM over a small vocabulary, in ARPA form (log10 probabilities).
@@ -100,4 +103,11 @@ class MemoryGrammar:
 def write_arpa(directory: Path, text: str = BIGRAM_ARPA) -> Path:
     path = directory / "lm.arpa"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_rule_table(path, rows=()):
+    """A real rule table: `rows` as (source, target) pairs, or none."""
+    write_rows(path, [ScoredRow(src, trg, node_signature(parse_source(src)), {"p": 1.0}, 1.0, 1.0, 1.0, "")
+                      for src, trg in rows])
     return path

@@ -245,3 +245,54 @@ def test_best_derivation_is_the_first_of_the_kbest(lm, seed):
     best = best_derivation(forest)
     assert best.words() == first.words() == list(forest.goal.words)
     assert score == pytest.approx(forest.goal.score)
+
+
+# -- wide and deep inputs ----------------------------------------------------------
+WIDE = Tree.from_sexpr('(Wide (HEAD if) "lit" (Name x) (Gt >) "mid" (Num 5) (Colon :) (Name x) "end")')
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_binarised_wide_edge_searches_and_reads_out_as_the_whole_edge(lm, seed):
+    grammar = _random_grammar(random.Random(seed), lm.order)
+    whole = build_hypergraph(WIDE, grammar, WEIGHTS, lm)
+    split = build_hypergraph(WIDE, grammar, WEIGHTS, lm, max_tails=2)
+    assert len(whole.edges[0][0].tails) == 6 and split.virtual[0] and not whole.virtual
+    exact = [KBest(cube_prune(graph, lm, WEIGHTS, NO_LIMIT)).distinct(20) for graph in (whole, split)]
+    assert [score for score, _ in exact[1]] == pytest.approx([score for score, _ in exact[0]], abs=1e-5)
+    last = max(found[-1][0] for found in exact) + 1e-6  # derivations with equal scores come in either order
+    readouts = [sorted((round(s, 6), d.words(), sorted(d.rule_features().items()), d.explain())
+                       for s, d in found if s > last) for found in exact]
+    assert readouts[0] == readouts[1]
+    assert best_derivation(cube_prune(split, lm, WEIGHTS, NO_LIMIT)).edge == whole.edges[0][0]
+
+
+def test_a_wide_node_costs_pops_in_proportion_to_its_width(bigram):
+    tree = Tree("List", [Tree("HEAD", ["List"])] + [Tree("Num", ["5"])] * 10_000)
+    grammar = MemoryGrammar.from_lines(['Num ( "5" ) ||| "5" ||| p=1', 'Num ( "5" ) ||| "five" ||| p=1',
+                                        'Num ( "5" ) ||| "x" "5" ||| p=1'])
+    graph = build_hypergraph(tree, grammar, WEIGHTS, bigram)
+    forest = cube_prune(graph, bigram, WEIGHTS, pop_limit=50, max_pops=50 * 256)
+    assert forest.pops <= 50 * 256 + 3 * len(graph.edges)
+    derivation = best_derivation(forest)
+    assert len(derivation.children) == 10_001 and derivation.edge.passthrough
+    assert derivation.words()[0] == "List" and len(derivation.explain()) == 10_002
+
+
+def test_a_deep_tree_decodes_and_reads_out_without_recursion(bigram):
+    tree = Tree("Name", ["x"])
+    for _ in range(5_000):
+        tree = Tree("Call", [Tree("HEAD", ["f"]), tree])
+    grammar = MemoryGrammar.from_lines(['Call ( x0:HEAD x1:Call ) ||| x0 x1 ||| p=1', 'HEAD ( "f" ) ||| "if" ||| p=1'])
+    graph = build_hypergraph(tree, grammar, WEIGHTS, bigram)
+    forest = cube_prune(graph, bigram, WEIGHTS, pop_limit=50, max_pops=50 * 256)
+    assert best_derivation(forest).words()[:2] == ["if", "if"]
+    nbest = KBest(forest).distinct(3)
+    assert len(nbest[0][1].words()) == 5_001 and len(list(nbest[-1][1].steps())) == 10_001
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_pop_budget_larger_than_the_search_changes_nothing(lm, seed):
+    graph = build_hypergraph(TREE, _random_grammar(random.Random(seed), lm.order), WEIGHTS, lm)
+    plain = KBest(cube_prune(graph, lm, WEIGHTS, pop_limit=3)).distinct(5)
+    budget = KBest(cube_prune(graph, lm, WEIGHTS, pop_limit=3, max_pops=3 * len(graph.edges))).distinct(5)
+    assert [(s, d.words()) for s, d in plain] == [(s, d.words()) for s, d in budget]

@@ -199,9 +199,13 @@ def test_unparsable_lines_are_skipped_counted_and_the_first_few_shown(tmp_path):
     (lambda c: (c / "train.anno").unlink(), "no such file"),
     (lambda c: (c / "train.anno").write_text("one line\n"), "must be line-aligned"),
     (lambda c: (c / "train.code").write_text(""), "the file is empty"),
+    (lambda c: (c / "dev.anno").unlink(), "dev.code without dev.anno: a split needs both files, or neither"),
+    (lambda c: (c / "dev.code").unlink(), "dev.anno without dev.code"),
+    (lambda c: (c / "dev.code").write_text("if x ==\ndef (\nx = = 1\n"),
+     r"none of the 3 lines of the tuning set \(dev\) could be parsed: there is nothing to tune on"),
 ])
 def test_a_bad_corpus_gives_one_clear_message(tmp_path, damage, message):
-    corpus = write_corpus(tmp_path / "c", sample_pairs("train", 20))
+    corpus = write_corpus(tmp_path / "c", sample_pairs("train", 20), sample_pairs("dev", 3))
     damage(corpus)
     with pytest.raises(PseudogenError, match=message):
         train(corpus, tmp_path / "m", small_config(), progress=QuietProgress())

@@ -166,3 +166,34 @@ def test_cli_reports_a_broken_model_in_one_line(model_dir, tmp_path, damage, mes
     result = cli(["translate", "-", "--model", str(broken)], stdin="x = 1\n")
     assert result.exit_code == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# -- statements of any shape: a sentence or a clean error, quickly ---------------------
+@pytest.fixture
+def opened(complete_model):
+    return StatisticalTranslator(complete_model.path)
+
+
+@pytest.mark.parametrize("line", [
+    "y = " + "f(" * 500 + "x" + ")" * 500,
+    "y = " + "(" * 500 + "x" + ")" * 500,
+])
+def test_nesting_past_what_python_parses_is_a_clean_error(opened, line):
+    with pytest.raises(PseudogenError, match="cannot parse|too deeply nested"):
+        opened.translate(line)
+
+
+@pytest.mark.parametrize("line, words", [
+    ("y = " + "(" * 150 + "v1" + ")" * 150, ["v1", "variable"]),
+    ("y = " + "f(" * 150 + "x" + ")" * 150, ["f"] * 150 + ["x"]),
+    ("s = '" + "ab cd " * 17_000 + "'", ["'" + "ab cd " * 17_000 + "'"]),  # a 100 KB string literal
+    ("f(" + ", ".join(f"name{i}" for i in range(5_000)) + ")", [f"name{i}" for i in range(5_000)]),
+    ("x = [" + ", ".join(["v1"] * 3_000) + "]", ["v1", "variable"] * 3_000),
+    ("y = x" + ".a" * 2_000, ["x"] + ["a"] * 2_000),
+], ids=["parentheses", "calls", "string", "5000-identifiers", "list", "attributes"])
+def test_huge_statements_give_a_sentence(opened, line, words):
+    """The model knows only `v1`, so every other node is copied through: the words come out in order."""
+    result = opened.translate(line)
+    said = [w for w in result.words if w in set(words)]
+    assert said == words
+    assert opened.nbest(line, 3)[0].words == result.words

@@ -53,8 +53,14 @@ def read_parallel(code_path: Path, anno_path: Path) -> list[Pair]:
 
 
 def has_split(corpus_dir: Path, split: str) -> bool:
+    """Whether the corpus has this split; one of its two files without the other is an error."""
     corpus_dir = Path(corpus_dir)
-    return (corpus_dir / f"{split}.code").is_file() and (corpus_dir / f"{split}.anno").is_file()
+    code, anno = corpus_dir / f"{split}.code", corpus_dir / f"{split}.anno"
+    if code.is_file() != anno.is_file():
+        present, missing = (code, anno) if code.is_file() else (anno, code)
+        raise PseudogenError(f"{present.name} without {missing.name}: a split needs both files, or neither",
+                             str(present))
+    return code.is_file()
 
 
 def read_split(corpus_dir: Path, split: str = "train") -> list[Pair]:

@@ -29,6 +29,16 @@ recombined into one `Item`, which keeps every popped way of building it as an
 from which `kbest` extracts n-best lists. With no pop limit every grid point is
 popped and the search is exact (dynamic programming over LM states).
 
+Bounded work (`max_pops`): a statement's search pops at most `pop_limit` per
+node, so its time grows with its number of nodes. When `pop_limit` times the
+number of nodes would exceed `max_pops`, half of `max_pops` goes to the nodes
+nearest the root (the first in pre-order), which keep the full `pop_limit`,
+and the other half is shared by the other nodes (at least one pop each: then
+a node keeps its single best hypothesis). A statement of ten thousand nodes
+then takes time in proportion to its size, not to its size times the beam,
+and is still searched properly where its sentence is decided. Statements
+with fewer nodes search exactly as before.
+
 At the root node, each grid point's score also places the hypothesis between
 <s> and </s> (`LanguageModel.finish`), so the root's pops are ranked by
 complete-sentence scores; the best root item is the translation. (Adding the
@@ -104,15 +114,25 @@ def cube_prune(
     weights: Mapping[str, float],
     pop_limit: float = NO_LIMIT,
     group_rules: bool = False,
+    max_pops: float = NO_LIMIT,
 ) -> Forest:
-    """Search `graph` bottom-up; the goal item's best derivation is the 1-best translation."""
+    """Search `graph` bottom-up; the goal item's best derivation is the 1-best translation.
+
+    `max_pops` bounds the pops of the whole search (see the module docstring).
+    """
     lm_weight = weights.get("lm", 0.0)
     items: dict[int, list[Item]] = {}
     pops = 0
-    for node in graph.bottom_up():
+    nodes = graph.bottom_up()
+    near_root, reduced = len(nodes), pop_limit
+    if pop_limit * len(nodes) > max_pops:
+        near_root = int(max_pops // (2 * pop_limit))
+        reduced = max(1, int(max_pops // 2 // max(1, len(nodes) - near_root)))
+    for node in nodes:
         cubes = _cubes(graph.edges[node], group_rules)
         closing = lm.finish if lm is not None and node == graph.root else None
-        items[node], node_pops = _prune_node(node, cubes, items, lm, lm_weight, pop_limit, closing)
+        limit = pop_limit if node < near_root and not graph.is_virtual(node) else reduced
+        items[node], node_pops = _prune_node(node, cubes, items, lm, lm_weight, limit, closing)
         pops += node_pops
     return Forest(graph, _goal(items[graph.root]), pops)
 
@@ -150,6 +170,8 @@ def _prune_node(node, cubes, items, lm, lm_weight, pop_limit, closing=None) -> t
         pops += 1
         tails, rules = cubes[cube]
         _recombine(found, node, -neg_score, fragment, Incoming(rules[rank], tail_items, delta))
+        if pops >= pop_limit:
+            break  # its neighbours could not be popped: do not score them
         if rank + 1 < len(rules) and (cube, rank + 1, ranks) not in seen:
             push(cube, rank + 1, ranks)
         for axis in range(len(ranks)):

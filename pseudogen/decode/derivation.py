@@ -13,8 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
-from pseudogen.decode.hypergraph import Hyperedge
+from pseudogen.decode.hypergraph import Hyperedge, Hypergraph
 from pseudogen.syntax.tree import Tree
+
+
+_CLOSE = object()  # explain()'s marks on its stack: the end of a step, one of a step's own words
+_WORD = object()
 
 
 class Step(NamedTuple):
@@ -37,15 +41,15 @@ class Derivation:
 
     def words(self) -> list[str]:
         out: list[str] = []
-        self._write(out)
-        return out
-
-    def _write(self, out: list[str]) -> None:
-        for t in self.edge.rhs:
-            if isinstance(t, str):
-                out.append(t)
+        stack: list = [self]
+        while stack:
+            top = stack.pop()
+            if top.__class__ is str:
+                out.append(top)
             else:
-                self.children[t]._write(out)
+                children = top.children
+                stack.extend(t if t.__class__ is str else children[t] for t in reversed(top.edge.rhs))
+        return out
 
     def steps(self) -> Iterator[Derivation]:
         """Every step, parents before children."""
@@ -65,24 +69,55 @@ class Derivation:
 
     def explain(self) -> list[Step]:
         """The steps in pre-order, each with the span of output words it produced."""
-        out: list[Step | None] = []
-        self._explain(0, 0, out)
-        return out  # type: ignore[return-value]
-
-    def _explain(self, start: int, depth: int, out: list) -> int:
-        slot = len(out)
-        out.append(None)
-        position = start
-        own: list[int] = []
-        for t in self.edge.rhs:
-            if isinstance(t, str):
-                own.append(position)
+        out: list = []
+        position = 0
+        # entries: (derivation, depth) opens a step; (_CLOSE, slot) closes it; (_WORD, slot) is one of its own words
+        stack: list = [(self, 0)]
+        open_steps: dict[int, tuple[Derivation, int, int, list[int]]] = {}  # slot -> (step, depth, start, own)
+        while stack:
+            top = stack.pop()
+            if top[0] is _CLOSE:
+                step, depth, start, own = open_steps.pop(top[1])
+                out[top[1]] = Step(start, position, tuple(own), str(step.edge.rule), step.source.to_sexpr(),
+                                   step.edge.passthrough, depth)
+            elif top[0] is _WORD:
+                open_steps[top[1]][3].append(position)
                 position += 1
             else:
-                position = self.children[t]._explain(position, depth + 1, out)
-        source = self.source.to_sexpr()
-        out[slot] = Step(start, position, tuple(own), str(self.edge.rule), source, self.edge.passthrough, depth)
-        return position
+                step, depth = top
+                slot = len(out)
+                out.append(None)
+                open_steps[slot] = (step, depth, position, [])
+                stack.append((_CLOSE, slot))
+                stack.extend((_WORD, slot) if t.__class__ is str else (step.children[t], depth + 1)
+                             for t in reversed(step.edge.rhs))
+        return out
+
+
+class _Partial(tuple):
+    """The children gathered so far by a binarised edge's pieces below the head (a left-nested chain)."""
+
+
+def assemble(graph: Hypergraph, edge: Hyperedge, children: list) -> Derivation | _Partial:
+    """The derivation of `edge` over `children`; for the pieces of a binarised edge, the whole edge's.
+
+    A piece at a virtual node gives a `_Partial` (its children, to be spliced
+    into the head's piece); the head's piece gives the derivation of the whole
+    edge over all its children, left to right.
+    """
+    if edge.whole is None:
+        return Derivation(edge, graph.nodes[edge.head], tuple(children))
+    if graph.is_virtual(edge.head):
+        return _Partial(children)
+    flat: list[Derivation] = []
+    stack = list(reversed(children))
+    while stack:
+        child = stack.pop()
+        if child.__class__ is _Partial:
+            stack.extend(reversed(child))
+        else:
+            flat.append(child)
+    return Derivation(edge.whole, graph.nodes[edge.head], tuple(flat))
 
 
 def format_explanation(words: list[str], steps: list[Step]) -> str:

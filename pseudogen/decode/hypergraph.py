@@ -19,6 +19,20 @@ each output word is introduced by exactly one edge.
 
 Only nodes reachable from the root through some edge's tails are kept: a node
 that every rule covers from above never needs hypotheses of its own.
+
+A pass-through edge with more than `MAX_CUBE_TAILS` tails (a list literal or a
+call with hundreds of items) is binarised: *virtual* nodes
+v(k-1) = (t(k-1) tk), v(k-2) = (t(k-2) v(k-1)), ... each get one binary piece,
+and the head gets the last one, (t1 v2). Nesting to the right keeps the first
+child, often the construct's own word (`HEAD`), at the head, where it is
+chosen together with the words around the node. Cube pruning over a k-ary
+edge pushes k neighbours per pop and joins all k children's LM fragments for
+each, O(pops k^2) LM lookups per node (and a k-tuple of ranks held per queued
+point); over the chain each step joins one child, O(pops k) in all. The head's piece carries the edge's features and
+score, the others none, so a derivation's score is unchanged; each piece
+remembers the edge it is part of (`whole`), and derivations are read out with
+the whole edge (`pseudogen.decode.derivation.assemble`). Narrower edges keep
+the exact k-ary cube, as Huang & Chiang's formulation has it.
 """
 from __future__ import annotations
 
@@ -53,17 +67,65 @@ class Hyperedge(NamedTuple):
     score: float  # weights . features
     heuristic: float  # score + weighted LM estimate of the rule's own words: orders rules in a cube
     passthrough: bool = False
+    whole: Hyperedge | None = None  # for a piece of a binarised edge: the edge it is part of
+
+
+MAX_CUBE_TAILS = 32  # wider pass-through edges are binarised (Django's widest: 33 in train, 21 in dev)
 
 
 @dataclass
 class Hypergraph:
     tree: Tree
-    nodes: list[Tree]  # pre-order
+    nodes: list[Tree]  # pre-order, then each virtual node's tree node (the head of the edge it splits)
     edges: dict[int, list[Hyperedge]] = field(default_factory=dict)  # reachable nodes only
+    virtual: dict[int, list[int]] = field(default_factory=dict)  # head -> its virtual nodes, first piece first
+
+    def __post_init__(self):
+        self.first_virtual = len(self.nodes)
 
     def bottom_up(self) -> list[int]:
         """Reachable node indices, children before parents."""
-        return sorted(self.edges, reverse=True)  # pre-order indices: a child's is larger
+        order = sorted((n for n in self.edges if n < self.first_virtual), reverse=True)  # a child's is larger
+        if not self.virtual:
+            return order
+        chained: list[int] = []
+        for node in order:
+            chained.extend(self.virtual.get(node, ()))
+            chained.append(node)
+        return chained
+
+    @property
+    def root(self) -> int:
+        return 0
+
+    def is_virtual(self, node: int) -> bool:
+        return node >= self.first_virtual
+
+    def binarize(self, edge: Hyperedge) -> Hyperedge:
+        """Split a wide edge into a chain of binary pieces, nested to the right; returns the head's piece."""
+        runs: list[list[Target]] = [[]]  # each variable with the words before it; then the trailing words
+        for t in edge.rhs:
+            runs[-1].append(t)
+            if t.__class__ is int:
+                runs.append([])
+        last = len(edge.tails) - 1
+        right = _renumber(runs[last - 1], {last - 1: 0}) + _renumber(runs[last], {last: 1}) + runs[-1]
+        tails = edge.tails[last - 1 :]
+        source = self.nodes[edge.head]
+        chain = self.virtual.setdefault(edge.head, [])  # innermost (rightmost) piece first
+        for i in range(last - 2, -1, -1):
+            node = len(self.nodes)
+            self.nodes.append(source)
+            chain.append(node)
+            self.edges[node] = [edge._replace(head=node, tails=tails, rhs=tuple(right), features={}, score=0.0,
+                                              heuristic=0.0, whole=edge)]
+            right = _renumber(runs[i], {i: 0}) + [1]
+            tails = (edge.tails[i], node)
+        return edge._replace(tails=tails, rhs=tuple(right), whole=edge)
+
+
+def _renumber(run: list[Target], local: dict[int, int]) -> list[Target]:
+    return [local[t] if t.__class__ is int else t for t in run]
 
     @property
     def root(self) -> int:
@@ -195,11 +257,13 @@ def build_hypergraph(
     weights: Mapping[str, float],
     lm: LanguageModel | None = None,
     factory: EdgeFactory | None = None,
+    max_tails: int = MAX_CUBE_TAILS,
 ) -> Hypergraph:
     """Match the grammar against `tree`; pass-through edges where nothing matches.
 
     Pass a long-lived `factory` (built with the same weights and LM) to reuse
-    its cache of compiled rules from one sentence to the next.
+    its cache of compiled rules from one sentence to the next. Pass-through
+    edges with more than `max_tails` tails are binarised.
     """
     factory = factory or EdgeFactory(weights, lm)
     nodes = list(tree.subtrees())
@@ -214,7 +278,11 @@ def build_hypergraph(
         node = nodes[head]
         edges = [e for e in (factory.rule_edge(head, node, r, index_of) for r in matches.get(head, ())) if e]
         if not edges:
-            edges = [factory.passthrough_edge(head, node, index_of)]
+            edge = factory.passthrough_edge(head, node, index_of)
+            if len(edge.tails) > max(max_tails, 2):
+                pending.extend(edge.tails)
+                edge = graph.binarize(edge)
+            edges = [edge]
         graph.edges[head] = edges
         pending.extend(t for e in edges for t in e.tails if t not in graph.edges)
     return graph

@@ -12,15 +12,23 @@ the work is proportional to what is asked for.
 The goal item's derivations come out in order of score. Different derivations
 can spell the same string (spurious ambiguity, and recombined LM states); the
 n-best list keeps the first, best, derivation of each distinct string.
+
+The paper's recursion (asking a tail for its j-th best from inside the
+parent's step) is run with an explicit stack instead: a step that needs a
+tail's rank that is not known yet hands that request back, the request is
+worked out first, and the step is retried. The work done, and its order
+within each item, are the paper's; only Python's recursion limit is gone,
+so forests as deep as the input tree are fine.
 """
 from __future__ import annotations
 
 import heapq
 import itertools
+from collections import deque
 from typing import Iterator, NamedTuple
 
 from pseudogen.decode.cube_pruning import Forest, Item
-from pseudogen.decode.derivation import Derivation
+from pseudogen.decode.derivation import Derivation, assemble
 
 
 def best_derivation(forest: Forest) -> Derivation:
@@ -34,9 +42,7 @@ def best_derivation(forest: Forest) -> Derivation:
         order.append(item)
         stack.extend(item.best.tails)
     for item in reversed(order):  # build children before parents
-        edge = item.best.edge
-        children = tuple(built[id(t)] for t in item.best.tails)
-        built[id(item)] = Derivation(edge, graph.nodes[edge.head], children)
+        built[id(item)] = assemble(graph, item.best.edge, [built[id(t)] for t in item.best.tails])
     return built[id(forest.goal.best.tails[0])]
 
 
@@ -55,6 +61,8 @@ class KBest:
         self._cand: dict[int, list] = {}
         self._seen: dict[int, set] = {}
         self._tiebreak = itertools.count()
+        self._todo: dict[int, deque] = {}
+        self._exhausted: set[int] = set()
         self._derivations: dict[tuple[int, int], Derivation] = {}
 
     def derivations(self) -> Iterator[tuple[float, Derivation]]:
@@ -81,55 +89,82 @@ class KBest:
 
     # -- Algorithm 3 ------------------------------------------------------------
     def _kth(self, item: Item, k: int) -> _Ranked | None:
+        """The k-th best derivation of `item` (None if it has fewer), tails' ranks worked out as needed."""
+        stack: list[tuple[Item, int]] = [(item, k)]
+        while stack:
+            request = self._advance(*stack[-1])
+            if request is None:
+                stack.pop()
+            else:
+                stack.append(request)
+        found = self._found[id(item)]
+        return found[k] if k < len(found) else None
+
+    def _advance(self, item: Item, k: int) -> tuple[Item, int] | None:
+        """Find `item`'s derivations up to the k-th; returns a (tail, rank) to work out first, if one is missing."""
         key = id(item)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = []
             self._cand[key] = []
             self._seen[key] = set()
-            for e in range(len(item.incoming)):
-                self._push(item, e, (0,) * len(item.incoming[e].tails))
-        cand = self._cand[key]
+            self._todo[key] = deque((e, (0,) * len(item.incoming[e].tails)) for e in range(len(item.incoming)))
+        cand, todo = self._cand[key], self._todo[key]
         while len(found) <= k:
-            if found:
-                self._push_successors(item, found[-1])
+            while todo:  # candidates to push, when and in the order that the recursive algorithm pushes them
+                e, ranks = todo[0]
+                missing = self._push(item, e, ranks)
+                if missing is not None:
+                    return missing
+                todo.popleft()
             if not cand:
+                self._exhausted.add(key)
                 return None
             neg_score, _, e, ranks = heapq.heappop(cand)
             found.append(_Ranked(-neg_score, e, ranks))
-        return found[k]
+            todo.extend((e, ranks[:axis] + (ranks[axis] + 1,) + ranks[axis + 1 :]) for axis in range(len(ranks)))
+        return None
 
-    def _push_successors(self, item: Item, last: _Ranked) -> None:
-        for axis in range(len(last.ranks)):
-            ranks = last.ranks[:axis] + (last.ranks[axis] + 1,) + last.ranks[axis + 1 :]
-            self._push(item, last.incoming, ranks)
+    def _push(self, item: Item, e: int, ranks: tuple[int, ...]) -> tuple[Item, int] | None:
+        """Queue candidate (e, ranks) of `item`, unless seen or a tail has no such rank.
 
-    def _push(self, item: Item, e: int, ranks: tuple[int, ...]) -> None:
+        Returns the (tail, rank) to work out first when that rank is not known yet.
+        """
         seen = self._seen[id(item)]
         if (e, ranks) in seen:
-            return
+            return None
         incoming = item.incoming[e]
         score = incoming.delta
         for tail, rank in zip(incoming.tails, ranks):
-            ranked = self._kth(tail, rank)
-            if ranked is None:
-                return
-            score += ranked.score
+            found = self._found.get(id(tail))
+            if found is None or (rank >= len(found) and id(tail) not in self._exhausted):
+                return tail, rank
+            if rank >= len(found):
+                return None  # the tail has fewer derivations: no such candidate
+            score += found[rank].score
         seen.add((e, ranks))
         heapq.heappush(self._cand[id(item)], (-score, next(self._tiebreak), e, ranks))
+        return None
 
     def _derivation(self, item: Item, k: int) -> Derivation:
-        """The k-th best derivation of `item` as a tree of rule applications."""
-        memo_key = (id(item), k)
-        derivation = self._derivations.get(memo_key)
-        if derivation is None:
-            ranked = self._found[id(item)][k]
-            incoming = item.incoming[ranked.incoming]
-            children = tuple(self._derivation(t, r) for t, r in zip(incoming.tails, ranked.ranks))
+        """The k-th best derivation of `item` as a tree of rule applications (children built first)."""
+        memo = self._derivations
+        stack: list[tuple[Item, int]] = [(item, k)]
+        while stack:
+            top, rank = stack[-1]
+            if (id(top), rank) in memo:
+                stack.pop()
+                continue
+            ranked = self._found[id(top)][rank]
+            incoming = top.incoming[ranked.incoming]
+            needed = [(t, r) for t, r in zip(incoming.tails, ranked.ranks) if (id(t), r) not in memo]
+            if needed:
+                stack.extend(needed)
+                continue
+            stack.pop()
+            children = [memo[(id(t), r)] for t, r in zip(incoming.tails, ranked.ranks)]
             if incoming.edge is None:  # the goal's sentence-boundary step
-                derivation = children[0]
+                memo[(id(top), rank)] = children[0]
             else:
-                source = self.forest.graph.nodes[incoming.edge.head]
-                derivation = Derivation(incoming.edge, source, children)
-            self._derivations[memo_key] = derivation
-        return derivation
+                memo[(id(top), rank)] = assemble(self.forest.graph, incoming.edge, children)
+        return memo[(id(item), k)]

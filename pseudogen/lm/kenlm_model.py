@@ -35,6 +35,7 @@ an n-gram, which also makes recombination by state more effective.
 from __future__ import annotations
 
 import os
+import re
 from typing import NamedTuple, Sequence, Union
 
 import kenlm
@@ -58,11 +59,36 @@ class Fragment(NamedTuple):
 
 Part = Union[str, Fragment]
 TOKEN_SPACE = "\u2581"  # as pseudogen.text.TOKEN_SPACE
+PHRASE_CACHE_SIZE = 200_000  # rules' word-only target sides, joined once each
 
 
 def lm_word(token: str) -> str:
     """The LM's spelling of a token (spaces inside it as U+2581)."""
     return token.replace(" ", TOKEN_SPACE) if " " in token else token
+
+
+_KENLM_PROBLEMS = [  # KenLM's exception text -> what is wrong, in words (groups fill the {}s)
+    (r"End of file in the (\d+)-gram at byte (\d+)", "the file is truncated: it ends among its {}-grams (byte {})"),
+    (r"End of file", "the file is truncated: it ends before \\end\\"),
+    (r'first non-empty line was "([^"]{0,40})', "not an ARPA language model: its first line should be \\data\\,"
+     " not '{}'"),
+    (r'Could not parse "(.{0,40}).*?" into a float in the (\d+)-gram at byte (\d+)',
+     "the file is corrupt: '{}' where a number should be, among its {}-grams (byte {})"),
+    (r"test values don't match", "a KenLM binary file made by another build or machine, or corrupt:"
+     " build it again from the ARPA file"),
+]
+
+
+def load_problem(kenlm_message: str) -> str:
+    """What is wrong with a language model file, from KenLM's exception text (which quotes C++ code)."""
+    for pattern, words in _KENLM_PROBLEMS:
+        found = re.search(pattern, kenlm_message)
+        if found:
+            return words.format(*found.groups())
+    text = re.sub(r"^Cannot read model '.*?' \(", "", kenlm_message)
+    text = re.sub(r"\S+\.cc:\d+ in .*? threw \w+(?: because `.*?')?\.\s*", "", text)
+    text = re.sub(r"\s*Byte: \d+\)?$", "", text).strip()
+    return f"KenLM cannot read it ({text})" if text else "KenLM cannot read it"
 
 
 class LanguageModel:
@@ -73,15 +99,23 @@ class LanguageModel:
         config.show_progress = False
         config.arpa_complain = kenlm.ARPALoadComplain.NONE
         try:
+            empty = os.path.getsize(path) == 0
+        except OSError as err:
+            problem = "no such file" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
+            raise PseudogenError(f"cannot load the language model: {problem}", str(path)) from None
+        if empty:
+            raise PseudogenError("cannot load the language model: the file is empty", str(path))
+        try:
             self._model = kenlm.Model(str(path), config)
         except (OSError, RuntimeError) as err:
-            raise PseudogenError(f"cannot load the language model: {err}", str(path)) from None
+            raise PseudogenError(f"cannot load the language model: {load_problem(str(err))}", str(path)) from None
         self.order: int = self._model.order
         self._null = kenlm.State()
         self._model.NullContextWrite(self._null)
         self._begin = kenlm.State()
         self._model.BeginSentenceWrite(self._begin)
         self._word_fragments: dict[str, tuple[Fragment, float]] = {}
+        self._phrase_fragments: dict[tuple, tuple[Fragment, float]] = {}
 
     # -- plain scoring ---------------------------------------------------------
     def is_unknown(self, word: str) -> bool:
@@ -125,6 +159,16 @@ class LanguageModel:
         if len(rhs) == 1:
             only = rhs[0]
             return (children[only], 0.0) if only.__class__ is int else self._word_fragment(only)
+        if not children:  # a phrase: the same every time it is used
+            cached = self._phrase_fragments.get(rhs)
+            if cached is None:
+                if len(self._phrase_fragments) >= PHRASE_CACHE_SIZE:
+                    self._phrase_fragments.clear()
+                cached = self._phrase_fragments[rhs] = self._join(rhs, children)
+            return cached
+        return self._join(rhs, children)
+
+    def _join(self, rhs: Sequence[str | int], children: Sequence[Fragment]) -> tuple[Fragment, float]:
         n_left = self.order - 1
         base_score = self._model.BaseScore
         new_state = kenlm.State

@@ -11,10 +11,12 @@ signature, since the same constructs recur line after line.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, NamedTuple, TextIO
 
+from pseudogen.errors import PseudogenError
 from pseudogen.extract.ghkm import node_signature
 from pseudogen.ruletable.features import parse_features
 from pseudogen.ruletable.fragment_trie import FragmentTrie
@@ -59,14 +61,16 @@ def table_path(path: Path) -> Path:
 class RuleTable:
     """Read access to a rule table written by ruletable.sqlite."""
 
-    def __init__(self, db, cache_size: int = 4096):
+    def __init__(self, db, cache_size: int = 4096, path: Path | None = None):
         self._db = db
+        self._path = path
         self._cache: OrderedDict[str, FragmentTrie[_Candidate]] = OrderedDict()
         self._cache_size = cache_size
 
     @classmethod
     def open(cls, path: Path, cache_size: int = 4096) -> RuleTable:
-        return cls(connect(table_path(path)), cache_size)
+        path = table_path(path)
+        return cls(connect(path), cache_size, path)
 
     def close(self) -> None:
         self._db.close()
@@ -115,11 +119,14 @@ class RuleTable:
         for start in range(0, len(missing), _MAX_PARAMETERS):
             batch = missing[start:start + _MAX_PARAMETERS]
             fetched: dict[str, FragmentTrie[_Candidate]] = {s: FragmentTrie() for s in batch}
-            rows = self._db.execute(
-                "SELECT signature, source, target, features FROM rules WHERE signature IN"
-                f" ({', '.join('?' * len(batch))}) ORDER BY count DESC, id",
-                batch,
-            )
+            try:
+                rows = self._db.execute(
+                    "SELECT signature, source, target, features FROM rules WHERE signature IN"
+                    f" ({', '.join('?' * len(batch))}) ORDER BY count DESC, id",
+                    batch,
+                ).fetchall()
+            except sqlite3.DatabaseError as err:  # damage that opening the table could not see
+                raise PseudogenError(f"the rule table is corrupt (SQLite: {err})", str(self._path or "")) from None
             for signature, source, target, features in rows:
                 lhs = parse_source(source)
                 fetched[signature].add(lhs, _Candidate(lhs, target, features))

@@ -93,7 +93,8 @@ def connect(path: Path) -> sqlite3.Connection:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if "meta" in tables else None
     except sqlite3.DatabaseError as err:
         db.close()
-        raise PseudogenError(f"not a rule table ({err})", str(path)) from None
+        what = "the rule table is corrupt or truncated" if "malformed" in str(err) else "not a rule table"
+        raise PseudogenError(f"{what} (SQLite: {err})", str(path)) from None
     if not {"rules", "meta"} <= tables or version is None:
         db.close()
         raise PseudogenError("not a rule table (no rules/meta tables)", str(path))
