@@ -58,33 +58,49 @@ def create_app(catalog: Catalog, limits: Limits = Limits(), processes: int = 1,
                pool: WorkerPool | None = None):
     """The ASGI application. It starts (and stops) its own worker pool unless one is given, already started."""
     from fastapi import FastAPI, Request
+    from fastapi.exception_handlers import http_exception_handler
     from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
     from fastapi.responses import FileResponse, JSONResponse, Response
     from fastapi.staticfiles import StaticFiles
 
     from pseudogen import __version__
 
+    workers = {"pool": pool}
+
     @asynccontextmanager
     async def lifespan(app):
-        own = pool is None
-        app.state.pool = WorkerPool(catalog.paths(), processes).start() if own else pool
+        if pool is not None:  # given, started and stopped by whoever made it
+            yield
+            return
+        workers["pool"] = WorkerPool(catalog.paths(), processes).start()
         try:
             yield
         finally:
-            if own:
-                app.state.pool.stop()
+            workers["pool"].stop()
 
     app = FastAPI(title="pseudogen", version=__version__, lifespan=lifespan,
                   description="Python source in, English pseudo-code out: a line per statement, by statistical "
                               "tree-to-string translation.")
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, err: RequestValidationError):
-        errors = [_field_error(error) for error in err.errors()]
+    def unprocessable(errors: list[dict]) -> JSONResponse:
         first = errors[0] if errors else {"field": "body", "message": "invalid request"}
         return JSONResponse({"detail": f"{first['field']}: {first['message']}", "errors": errors}, status_code=422)
 
-    @app.get("/", include_in_schema=False)
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError):
+        if "json" not in request.headers.get("content-type", ""):
+            return unprocessable([{"field": "body", "message": "send the request as JSON "
+                                                               "(Content-Type: application/json)"}])
+        return unprocessable([_field_error(error) for error in err.errors()])
+
+    @app.exception_handler(HTTPException)
+    async def unreadable(request: Request, err: HTTPException):
+        if err.status_code == 400 and request.url.path.startswith("/api/"):  # FastAPI could not decode the body
+            return unprocessable([{"field": "body", "message": "not valid JSON (not UTF-8 text)"}])
+        return await http_exception_handler(request, err)
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page():
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
@@ -102,7 +118,7 @@ def create_app(catalog: Catalog, limits: Limits = Limits(), processes: int = 1,
                                  "errors": [{"field": err.field, "message": err.message}]}, status_code=422)
         job = Job(model.name, request.code, model.code_language != "python", request.format, request.nbest,
                   limits.max_statements, limits.max_statement_chars, started + limits.time_limit)
-        reply = await app.state.pool.run(job)
+        reply = await workers["pool"].run(job)
         log.info("translate: model %s, %s, %d characters, %d: %.3f s", model.name, request.format,
                  len(request.code), reply.status, time.time() - started)
         if limits.log_code:
@@ -120,7 +136,7 @@ def create_app(catalog: Catalog, limits: Limits = Limits(), processes: int = 1,
 
     @app.get("/api/health", summary="Whether the server is up, and how busy")
     async def health():
-        served = app.state.pool
+        served = workers["pool"]
         return {"status": "ok", "version": __version__, "models": len(catalog.models),
                 "workers": len(served.pids()), "busy": served.busy, "memory_mb": memory_mb(served.pids())}
 

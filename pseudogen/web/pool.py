@@ -68,6 +68,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         self._idle: asyncio.Queue | None = None
+        self._idle_loop = None
         self._threads = ThreadPoolExecutor(max_workers=processes, thread_name_prefix="pseudogen-reply")
         self.busy = 0
 
@@ -121,8 +122,9 @@ class WorkerPool:
         return found
 
     def _idle_queue(self) -> asyncio.Queue:
-        if self._idle is None:  # made on first use, in the server's event loop
-            self._idle = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle_loop is not loop:  # made in the loop that serves (tests: one each)
+            self._idle, self._idle_loop = asyncio.Queue(), loop
             for worker in self._workers:
                 self._idle.put_nowait(worker)
         return self._idle
