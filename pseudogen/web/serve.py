@@ -23,9 +23,13 @@ def serve(model_paths: Sequence[str], host: str = "127.0.0.1", port: int = 8000,
     """Serve until interrupted."""
     import logging
 
-    import uvicorn
+    try:
+        import uvicorn
 
-    from pseudogen.web.app import create_app
+        from pseudogen.web.app import create_app
+    except ImportError as err:
+        raise PseudogenError(f"the web server needs FastAPI and uvicorn ({err.name} is missing): "
+                             "pip install 'pseudogen[web]'") from None
     from pseudogen.web.catalog import open_catalog
     from pseudogen.web.pool import WorkerPool
 
