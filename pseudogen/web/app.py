@@ -132,7 +132,7 @@ def create_app(catalog: Catalog, limits: Limits = Limits(), processes: int = 1,
     @app.get("/api/examples", summary="Example snippets for the page")
     async def examples():
         return {"examples": [{"name": path.stem.replace("_", " "), "code": path.read_text(encoding="utf-8")}
-                             for path in sorted(EXAMPLES.glob("*.py"))]}
+                             for path in sorted(EXAMPLES.glob("*.txt"))]}
 
     @app.get("/api/health", summary="Whether the server is up, and how busy")
     async def health():
