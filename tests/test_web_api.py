@@ -213,3 +213,10 @@ def test_serve_fails_with_one_line_for_a_bad_model_or_port(runner, tmp_path, sam
         port = taken.getsockname()[1]
         result = runner.invoke(main, ["serve", "-m", str(sample_model), "--port", str(port)])
     assert result.exit_code == 1 and "choose another --port" in result.output
+
+
+def test_every_interface_is_warned_about(runner, tmp_path):
+    from pseudogen.cli import main
+
+    result = runner.invoke(main, ["serve", "-m", str(tmp_path / "missing"), "--host", "0.0.0.0"])
+    assert "warning: listening on every interface" in result.output and result.exit_code == 1
