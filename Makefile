@@ -11,10 +11,14 @@ $(STAMP): setup.cfg setup.py pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# the CPU build of torch first: a plain `torch` requirement would pull a CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,neural,ja]'
+	$(PY) -m pip install --quiet -e '.[test,neural,ja,web]'
 	touch $(STAMP)
 
+# the browser test drives Debian's headless Chromium; without root (or apt) it is skipped, saying why
 test: $(STAMP)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+		echo "note: cannot install chromium and chromium-driver here; the browser test will be skipped"
 	$(PY) -m pytest -q -n 2 tests
 
 # the default model (Python -> English, from Django and the modern-Python supplement) is built once into the

@@ -290,6 +290,29 @@ def translate_command(paths, model, output, format, lines, comments, exclude, wi
         sys.exit(1)
 
 
+@main.command("serve")
+@options("model", "host", "port", "processes", "max-body-bytes", "max-statements", "max-statement-chars",
+         "time-limit", "log-code", repeated=("model",), layered=("processes",),
+         help={"model": "Model directory to serve; give it again for more models (default: the default model).",
+               "processes": "Worker processes that translate (default: one per core)."})
+def serve_command(model, host, port, processes, max_body_bytes, max_statements, max_statement_chars, time_limit,
+                  log_code) -> None:
+    """Serve the web page and its JSON API: paste code, read its pseudo-code beside it.
+
+    Each model is opened once, at start-up, by each worker process; the page
+    is at http://HOST:PORT/ and the API's documentation at /docs. The code that
+    people submit is parsed, never run, and not logged unless --log-code.
+    """
+    import os
+
+    from pseudogen.web.limits import Limits
+    from pseudogen.web.serve import serve
+
+    limits = Limits(max_body_bytes, max_statements, max_statement_chars, time_limit, log_code)
+    serve(list(model) or [_model_or_default(None)], host, port, limits, processes or os.cpu_count() or 1,
+          note=lambda line: click.echo(line, err=True))
+
+
 # --- training: the pipeline and its stage commands ---
 
 def _settings_layers(config_file: str | None, values: dict, names) -> list[tuple[dict, str]]:

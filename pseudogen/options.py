@@ -82,6 +82,15 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
            maximum=1000),
     Option("max-file-bytes", int, 10_000_000, "A larger file is not read (an error for that file).",
            minimum=1, maximum=2**31),
+    Option("host", str, "127.0.0.1", "Address to listen on (0.0.0.0: every interface, with a warning).",
+           metavar="ADDRESS"),
+    Option("port", int, 8000, "Port to listen on.", minimum=0, maximum=65535),
+    Option("max-body-bytes", int, 262_144, "A larger request body is refused (413).", minimum=1, maximum=2**31),
+    Option("max-statements", int, 1_000, "A request with more statements is refused (413).", minimum=1,
+           maximum=10_000_000),
+    Option("time-limit", float, 30.0, "Seconds a request may take, waiting for a worker included (then 504).",
+           minimum=0.01, maximum=86_400.0),
+    Option("log-code", bool, False, "Log the code of every request (by default only its size is logged)."),
     Option("max-statement-chars", int, 100_000, "A longer statement is not translated (an error for that "
            "statement).", minimum=1, maximum=10_000_000),
 )
@@ -178,7 +187,7 @@ def _click_option(option: Option, layered: bool, help: str | None, required: boo
         shown = str(option.default).lower() if option.kind is bool else option.default
         text = f"{text}  [default: {shown}]"
     if option.multiple:
-        return click.option(*flags, option.field_name, type=click_type(option), multiple=True, default=(),
+        return click.option(*flags, option.field_name, type=click_type(option), multiple=True, default=option.default,
                             metavar=option.metavar, help=text)
     if option.kind is bool:
         if layered or option.default:
@@ -209,13 +218,15 @@ def _removed_flag(flag: str, instead: str):
 
 
 def options(*names: str, command: str | None = None, layered: tuple[str, ...] = (),
-            help: Mapping[str, str] | None = None, required: tuple[str, ...] = ()):
+            help: Mapping[str, str] | None = None, required: tuple[str, ...] = (),
+            repeated: tuple[str, ...] = ()):
     """Decorate a click command with the declared options `names`, in that order.
 
     `layered` names the options whose click default is None (settings that a
     config file may also give); `help` replaces an option's help line in this
-    command (what "--output" writes, say); `command` is the command's name, for
-    its old flags in `OLD_FLAGS`.
+    command (what "--output" writes, say); `repeated` names the options that
+    this command takes any number of times (`serve --model A --model B`), as a
+    tuple; `command` is the command's name, for its old flags in `OLD_FLAGS`.
     """
     help = help or {}
     olds: dict[str, tuple[Option, Any]] = {}
@@ -237,7 +248,7 @@ def options(*names: str, command: str | None = None, layered: tuple[str, ...] = 
         for old, (option, meant) in reversed(olds.items()):
             with_old_flags = _old_flag(old, option, meant, OLD_SHORTS.get((command, old)))(with_old_flags)
         for name in reversed(names):
-            option = DECLARED[name]
+            option = DECLARED[name]._replace(multiple=True) if name in repeated else DECLARED[name]
             with_old_flags = _click_option(option, name in layered, help.get(name), name in required)(with_old_flags)
         return with_old_flags
 

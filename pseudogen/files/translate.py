@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, MutableMapping, NamedTuple, Sequence
 
 from pseudogen.errors import PseudogenError
 from pseudogen.files.python_segments import Segment, segment_python
@@ -91,6 +91,17 @@ def read_file(path: str, lines: bool = False, max_file_bytes: int = MAX_FILE_BYT
     return TranslatedFile(name, segment_python(source.text), encoding=source.encoding, source=source.text)
 
 
+def text_file(name: str, text: str, lines: bool = False) -> TranslatedFile:
+    """Text already in memory (a submission to the web page) as a file's segments, not yet translated.
+
+    The text is only tokenised and parsed, never written to disk or run."""
+    if lines:
+        segments = [Segment("statement" if line.strip() else "blank", number, 0, number, len(line), 0, line,
+                            line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
+        return TranslatedFile(name, segments, encoding="utf-8", source=text)
+    return TranslatedFile(name, segment_python(text), encoding="utf-8", source=text)
+
+
 def _read_lines(path: str, name: str, max_file_bytes: int) -> TranslatedFile:
     """Corpus lines: each line decoded on its own, so that a bad byte costs its line only (marked), not the file."""
     from pseudogen.files.reading import read_bytes
@@ -111,13 +122,17 @@ def _read_lines(path: str, name: str, max_file_bytes: int) -> TranslatedFile:
 
 
 class StatementCache:
-    """Translations by statement text: each distinct statement is decoded once."""
+    """Translations by statement text: each distinct statement is decoded once.
+
+    `known` is where they are kept (default: a dict that keeps them all; a
+    server gives a bounded mapping that forgets the least recently used)."""
 
     def __init__(self, translate_chunk: Callable[[list[str]], list[Translation]],
-                 max_statement_chars: int = MAX_STATEMENT_CHARS):
+                 max_statement_chars: int = MAX_STATEMENT_CHARS,
+                 known: MutableMapping[str, Translation] | None = None):
         self.translate_chunk = translate_chunk
         self.max_statement_chars = max_statement_chars
-        self.known: dict[str, Translation] = {}
+        self.known: MutableMapping[str, Translation] = {} if known is None else known
 
     def fill(self, files: Iterable[TranslatedFile], on_progress: Callable[[int], None] | None = None) -> None:
         """Translate every code segment of the files that is not known yet; then give each file its translations."""
@@ -218,6 +233,11 @@ def _detailed(translator, line: str, detail: Detail) -> StatementTranslation:
                                 nbest=[(t.text, t.score) for t in found] if detail.nbest > 1 else None,
                                 explanation=format_explanation(best.words, best.explain()) if detail.explain
                                 else None)
+
+
+def chunk_translator(translator, detail: Detail = Detail()) -> Callable[[list[str]], list[StatementTranslation]]:
+    """A loaded translator's function from a chunk of statements to their translations, carrying `detail`."""
+    return partial(_translate_chunk_with, translator, detail)
 
 
 def open_chunk_translator(model: str, beam: int | None, pop_limit: int | None,
