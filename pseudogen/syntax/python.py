@@ -147,7 +147,11 @@ def _finally(source: SourceLine) -> Tree:
 
 def _except(source: SourceLine) -> Tree:
     wrapped = _Wrapped(source, before="try:\n pass\n")
-    return wrapped.tree(wrapped.module.body[0].handlers[0])
+    statement = wrapped.module.body[0]
+    tree = wrapped.tree(statement.handlers[0])
+    if isinstance(statement, getattr(ast, "TryStar", ())):  # except* E: (Python 3.11)
+        return Tree("ExceptStarHandler", tree.children)
+    return tree
 
 
 def _decorator(source: SourceLine) -> Tree:
