@@ -37,7 +37,11 @@ _CLOSE = {")", "]", "}"}
 _UR_PREFIXES = {"ur", "uR", "Ur", "UR"}
 # After one of these, `print` or `exec` is a name (a call, an assignment, an
 # attribute...), not Python 2's statement.
-_PRINT_CALL_FOLLOWERS = {"(", "=", ".", "[", ",", ")", ":", "+=", "-=", "*=", "/=", "%=", ">>"}
+# A binary operator that cannot start an expression also makes `print` a name
+# (`print << x` is Python 3's shift); `print >> f, x` reads as an expression anyway.
+_PRINT_CALL_FOLLOWERS = {"(", "=", ".", "[", ",", ")", ":", ";", ">>", "<<", "/", "//", "%", "**", "@", "|", "&", "^",
+                         "==", "!=", "<", ">", "<=", ">=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=",
+                         "|=", "&=", "^=", ">>=", "<<=", ":=", "if", "and", "or", "is", "in", "for"}
 
 
 @dataclass
@@ -58,6 +62,7 @@ class SourceLine:
 
     text: str
     tokens: list[Token]
+    original: str = ""  # the line as given, before tokenizing
 
     def __post_init__(self):
         self._starts = [t.start for t in self.tokens]
@@ -115,7 +120,9 @@ def read_line(line: str) -> SourceLine:
         raise PseudogenError("no statement on this line")
     for fix in _FIXES:
         tokens = fix(tokens)
-    return _lay_out(tokens)
+    source = _lay_out(tokens)
+    source.original = line
+    return source
 
 
 def _tokenize(line: str) -> list[Token]:
