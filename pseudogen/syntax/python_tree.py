@@ -18,8 +18,14 @@ Shape of the raw tree (the input of `rules/python.rules`)::
   `import os.path` gives `(name (DottedName (identifier os) (identifier path)))`,
   so that `os` and `path` are leaves of their own, as in `os . path` used in an
   expression.
-- Literals (`Constant`, `JoinedStr` for f-strings, `MatchSingleton`) hold their
-  tokens as written: `(value (token 'abc'))`, two tokens for `'a' 'b'`.
+- Literals (`Constant`, `MatchSingleton`) hold their tokens as written:
+  `(value (token 'abc'))`, two tokens for `'a' 'b'`. An f-string (`JoinedStr`)
+  is taken apart: its literal pieces as string tokens, each field as
+  `(FormattedValue (value ...) (conversion !r) (format_spec (FormatSpec ...)))`.
+- Tokens that `ast` drops but that tell constructs apart are put back: the
+  parameter markers `(positional_only /)` and `(keyword_only *)`, a slice's
+  colons `(colon (Colon :))`, `**d` in a dict as `(DictUnpack (value ...))`,
+  the `_` of `case _` and `*_` as `(name _)`.
 - Operators become `(Class surface)` nodes: `(Mod %)`, `(NotIn not in)`,
   `(NotEq <>)` when the input wrote `<>`, `(Add +=)` in an augmented assignment.
 - Expression contexts are `(ctx (Load))` / `(ctx (Store))` / `(ctx (Del))`.
