@@ -143,29 +143,26 @@ def read_statements(files: list[Path]) -> tuple[list[str], int]:
 
 # -- the checks -----------------------------------------------------------------
 
-class Report:
-    def __init__(self, examples: int):
+class Tally:
+    """How often each message (or label) was seen, with the first few examples."""
+
+    def __init__(self, title: str, examples: int):
+        self.title = title
         self.examples = examples
-        self.failures: dict[str, list[str]] = collections.defaultdict(list)
-        self.tree_leaks: dict[str, list[str]] = collections.defaultdict(list)
-        self.output_leaks: dict[str, list[str]] = collections.defaultdict(list)
-        self.counts = collections.Counter()
+        self.counts: collections.Counter = collections.Counter()
+        self.shown: dict[str, list[str]] = collections.defaultdict(list)
 
-    def add(self, table: dict, key: str, example: str) -> None:
-        self.counts[id(table)] += 1
-        if len(table[key]) < self.examples:
-            table[key].append(example)
-        else:
-            table[key].append("")
+    def add(self, key: str, example: str) -> None:
+        self.counts[key] += 1
+        if len(self.shown[key]) < self.examples:
+            self.shown[key].append(example)
 
-    def show(self, title: str, table: dict) -> None:
-        total = sum(len(v) for v in table.values())
-        print(f"{title:34s} {total}")
-        for key, examples in sorted(table.items(), key=lambda kv: -len(kv[1]))[:15]:
-            print(f"  {len(examples):6d}  {key}")
-            for example in examples:
-                if example:
-                    print(f"            {example[:150]}")
+    def show(self) -> None:
+        print(f"{self.title:34s} {sum(self.counts.values())}")
+        for key, count in self.counts.most_common(15):
+            print(f"  {count:6d}  {key}")
+            for example in self.shown[key]:
+                print(f"            {example[:160]}")
 
 
 def main() -> None:
@@ -187,40 +184,42 @@ def main() -> None:
           f"distinct {len(set(statements))} ({time.perf_counter() - started:.0f} s)")
 
     frontend = get_frontend("python")
-    report = Report(args.examples)
+    failures = Tally("parse failures (distinct lines)", args.examples)
+    tree_leaks = Tally("trees with a label as a leaf", args.examples)
     trees = {}
     for line in dict.fromkeys(statements):
         try:
             trees[line] = tree = frontend.parse(line)
         except PseudogenError as err:
-            report.add(report.failures, err.message, line)
+            failures.add(err.message, line)
             continue
         for label in set(leaked_labels(tree, tree.leaves(), AST_CLASSES)):
-            report.add(report.tree_leaks, label, f"{line}   =>   {tree.to_sexpr()}")
-    report.show("parse failures (distinct lines)", report.failures)
-    report.show("trees with a label as a leaf", report.tree_leaks)
+            tree_leaks.add(label, f"{line}   =>   {tree.to_sexpr()}")
+    failures.show()
+    tree_leaks.show()
 
     if not args.no_translate:
-        translate(trees, args, report)
+        translate(trees, args)
     print(f"seconds {time.perf_counter() - started:.0f}")
 
 
-def translate(trees: dict, args, report: Report) -> None:
+def translate(trees: dict, args) -> None:
     from pseudogen.translator import StatisticalTranslator
 
     translator = StatisticalTranslator(args.model)
     lines = list(trees)
     if args.sample is not None and args.sample < len(lines):
         lines = random.Random(args.seed).sample(lines, args.sample)
+    output_leaks = Tally("translations with a label", args.examples)
     started = time.perf_counter()
     for line in lines:
         tree = trees[line]
         words = translator.translate_tree(tree).words
         for label in set(leaked_labels(tree, words, AST_CLASSES)):
-            report.add(report.output_leaks, label, f"{line}   =>   {' '.join(words)}")
+            output_leaks.add(label, f"{line}   =>   {' '.join(words)}")
     seconds = time.perf_counter() - started
     print(f"translated {len(lines)} distinct statements with {args.model} ({seconds:.0f} s)")
-    report.show("translations with a label", report.output_leaks)
+    output_leaks.show()
 
 
 if __name__ == "__main__":

@@ -218,7 +218,6 @@ class RawTreeBuilder:
             items += [(key, "kwd_attrs", Tree("identifier", [name])), (key, "kwd_patterns", tree)]
         return items
 
-
     def _arguments_items(self, node: ast.arguments, built: dict) -> list:
         """Parameters in source order, with the markers `/` and a bare `*` as elements of their own.
 
