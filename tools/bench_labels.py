@@ -99,6 +99,7 @@ class FileStatements:
 
     def header(self, start: tuple[int, int], first: ast.AST, keyword: str | None = None) -> str:
         """A compound statement's first line: its text up to the last colon before `first` (its body)."""
+        first = min([first, *getattr(first, "decorator_list", ())], key=lambda n: (n.lineno, n.col_offset))
         text = self.text(start, (first.lineno, first.col_offset))
         tokens = tokens_of(text)
         if keyword is not None:
