@@ -293,6 +293,7 @@ def test_newer_syntax_names_the_version(frontend, line, message):
     ("\ufeffx = 1 # note", "(Assign (HEAD =) (Name x) (Num 1))"),
     ("\tx = 1\r\n", "(Assign (HEAD =) (Name x) (Num 1))"),
     ("café = 1", "(Assign (HEAD =) (Name café) (Num 1))"),
+    ("x\U000E0100 = 1", "(Assign (HEAD =) (Name x\U000E0100) (Num 1))"),  # a name character tokenize does not know
 ])
 def test_awkward_but_valid_input(frontend, line, tree):
     assert frontend.parse(line).to_sexpr() == tree

@@ -108,20 +108,26 @@ class FileStatements:
         return " ".join(tokens[:colons[-1] + 1]) if colons else " ".join(tokens)
 
 
-def tokens_of(text: str) -> list[str]:
-    out = []
+def tokens_of(text: str, glue: bool = False) -> list[str]:
+    """The tokens of `text`; with `glue`, a token written against the one before is joined to it."""
+    out, previous_end = [], None
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type not in _LAYOUT:
+            if token.type in _LAYOUT:
+                continue
+            if glue and out and token.start == previous_end:
+                out[-1] += token.string
+            else:
                 out.append(token.string)
+            previous_end = token.end
     except (tokenize.TokenError, SyntaxError):
         pass
     return out
 
 
 def flat(text: str) -> str:
-    """A statement on one line: its tokens joined by spaces (a string keeps its own line breaks)."""
-    return " ".join(tokens_of(text)) or text.strip()
+    """A statement on one line: its tokens as written, line breaks and indentation as single spaces."""
+    return " ".join(tokens_of(text, glue=True)) or text.strip()
 
 
 def stdlib_files(root: Path) -> list[Path]:

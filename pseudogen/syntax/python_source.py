@@ -135,6 +135,12 @@ def _tokenize(line: str) -> list[Token]:
             if tok.type == tokenize.ERRORTOKEN and tok.string != "`":
                 if tok.string.isspace():
                     continue
+                if out and out[-1].kind == tokenize.NAME and previous_end == tok.start \
+                        and (out[-1].text + tok.string).isidentifier():
+                    # a character that Python's parser reads as part of a name but `tokenize` does not (U+E0100)
+                    out[-1] = Token(tokenize.NAME, out[-1].text + tok.string, out[-1].surface + tok.string, glued=out[-1].glued)
+                    previous_end = tok.end
+                    continue
                 raise PseudogenError(f"cannot tokenize: unexpected {tok.string!r} at column {tok.start[1] + 1}")
             token = Token(tok.type, tok.string, tok.string, glued=previous_end == tok.start)
             previous_end = tok.end
