@@ -135,7 +135,7 @@ def test_pharaoh_files(tmp_path):
 def test_tokens_with_spaces_stay_one_token(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", CORPUS + [("print ( 'a b' )", "print string 'a b'.")])
     parsed, _ = align_stage(corpus, tmp_path / "out", align_iterations=1, ibm1_iterations=1)
-    assert (parsed / "train.source").read_text(encoding="utf-8").splitlines()[6] == "Call print 'a\u2581b'"
+    assert (parsed / "train.source").read_text(encoding="utf-8").splitlines()[6] == "call print 'a\u2581b'"
 
 
 def test_unparsable_code_is_skipped_and_named(tmp_path):

@@ -53,7 +53,7 @@ def test_cli_parse_stdin_raw_and_pretty(runner):
     assert result.stdout == "(Return (value))\n"
     result = runner.invoke(main, ["parse", "--pretty"], input="x = f ( y )\n")
     assert result.exit_code == 0
-    assert result.stdout == "(Assign\n  (HEAD =)\n  (Name x)\n  (Call\n    (HEAD Call)\n    (Name f)\n    (Name y)))\n"
+    assert result.stdout == "(Assign\n  (HEAD =)\n  (Name x)\n  (Call\n    (HEAD call)\n    (Name f)\n    (Name y)))\n"
 
 
 def test_cli_parse_with_another_rules_file(runner, tmp_path):

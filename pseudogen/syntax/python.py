@@ -34,6 +34,7 @@ from typing import Callable, Optional
 from pseudogen.errors import PseudogenError
 from pseudogen.syntax.python_source import Placement, SourceLine, read_line
 from pseudogen.syntax.python_tree import RawTreeBuilder
+from pseudogen.syntax.python_versions import newer_syntax
 from pseudogen.syntax.rewrite import RuleSet
 from pseudogen.syntax.tree import Tree
 
@@ -94,6 +95,9 @@ def _parse(program: str, source: SourceLine, placement: Placement) -> ast.Module
     try:
         return ast.parse(program)
     except SyntaxError as err:
+        newer = newer_syntax(source.original.strip() or source.text)
+        if newer is not None:
+            raise PseudogenError(f"cannot parse as Python: {newer}") from None
         raise PseudogenError(f"cannot parse as Python: {err.msg}{_near(err, source, placement)}") from None
     except ValueError as err:  # e.g. a NUL character in the line
         raise PseudogenError(f"cannot parse as Python: {err}") from None
@@ -147,7 +151,11 @@ def _finally(source: SourceLine) -> Tree:
 
 def _except(source: SourceLine) -> Tree:
     wrapped = _Wrapped(source, before="try:\n pass\n")
-    return wrapped.tree(wrapped.module.body[0].handlers[0])
+    statement = wrapped.module.body[0]
+    tree = wrapped.tree(statement.handlers[0])
+    if isinstance(statement, getattr(ast, "TryStar", ())):  # except* E: (Python 3.11)
+        return Tree("ExceptStarHandler", tree.children)
+    return tree
 
 
 def _decorator(source: SourceLine) -> Tree:

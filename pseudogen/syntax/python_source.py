@@ -37,7 +37,11 @@ _CLOSE = {")", "]", "}"}
 _UR_PREFIXES = {"ur", "uR", "Ur", "UR"}
 # After one of these, `print` or `exec` is a name (a call, an assignment, an
 # attribute...), not Python 2's statement.
-_PRINT_CALL_FOLLOWERS = {"(", "=", ".", "[", ",", ")", ":", "+=", "-=", "*=", "/=", "%=", ">>"}
+# A binary operator that cannot start an expression also makes `print` a name
+# (`print << x` is Python 3's shift); `print >> f, x` reads as an expression anyway.
+_PRINT_CALL_FOLLOWERS = {"(", "=", ".", "[", ",", ")", ":", ";", ">>", "<<", "/", "//", "%", "**", "@", "|", "&", "^",
+                         "==", "!=", "<", ">", "<=", ">=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=",
+                         "|=", "&=", "^=", ">>=", "<<=", ":=", "if", "and", "or", "is", "in", "for"}
 
 
 @dataclass
@@ -58,6 +62,7 @@ class SourceLine:
 
     text: str
     tokens: list[Token]
+    original: str = ""  # the line as given, before tokenizing
 
     def __post_init__(self):
         self._starts = [t.start for t in self.tokens]
@@ -115,7 +120,9 @@ def read_line(line: str) -> SourceLine:
         raise PseudogenError("no statement on this line")
     for fix in _FIXES:
         tokens = fix(tokens)
-    return _lay_out(tokens)
+    source = _lay_out(tokens)
+    source.original = line
+    return source
 
 
 def _tokenize(line: str) -> list[Token]:
@@ -127,6 +134,12 @@ def _tokenize(line: str) -> list[Token]:
                 continue
             if tok.type == tokenize.ERRORTOKEN and tok.string != "`":
                 if tok.string.isspace():
+                    continue
+                if out and out[-1].kind == tokenize.NAME and previous_end == tok.start \
+                        and (out[-1].text + tok.string).isidentifier():
+                    # a character that Python's parser reads as part of a name but `tokenize` does not (U+E0100)
+                    out[-1] = Token(tokenize.NAME, out[-1].text + tok.string, out[-1].surface + tok.string, glued=out[-1].glued)
+                    previous_end = tok.end
                     continue
                 raise PseudogenError(f"cannot tokenize: unexpected {tok.string!r} at column {tok.start[1] + 1}")
             token = Token(tok.type, tok.string, tok.string, glued=previous_end == tok.start)

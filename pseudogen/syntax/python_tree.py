@@ -18,8 +18,14 @@ Shape of the raw tree (the input of `rules/python.rules`)::
   `import os.path` gives `(name (DottedName (identifier os) (identifier path)))`,
   so that `os` and `path` are leaves of their own, as in `os . path` used in an
   expression.
-- Literals (`Constant`, `JoinedStr` for f-strings, `MatchSingleton`) hold their
-  tokens as written: `(value (token 'abc'))`, two tokens for `'a' 'b'`.
+- Literals (`Constant`, `MatchSingleton`) hold their tokens as written:
+  `(value (token 'abc'))`, two tokens for `'a' 'b'`. An f-string (`JoinedStr`)
+  is taken apart: its literal pieces as string tokens, each field as
+  `(FormattedValue (value ...) (conversion !r) (format_spec (FormatSpec ...)))`.
+- Tokens that `ast` drops but that tell constructs apart are put back: the
+  parameter markers `(positional_only /)` and `(keyword_only *)`, a slice's
+  colons `(colon (Colon :))`, `**d` in a dict as `(DictUnpack (value ...))`,
+  the `_` of `case _` and `*_` as `(name _)`.
 - Operators become `(Class surface)` nodes: `(Mod %)`, `(NotIn not in)`,
   `(NotEq <>)` when the input wrote `<>`, `(Add +=)` in an augmented assignment.
 - Expression contexts are `(ctx (Load))` / `(ctx (Store))` / `(ctx (Del))`.
@@ -50,8 +56,8 @@ from pseudogen.syntax.tree import Child, Tree
 Key = Optional[int]  # byte offset of an element in the line, None when it has none
 
 _OPERATOR_TYPES = (ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
-_LITERALS = (ast.Constant, ast.JoinedStr, ast.MatchSingleton)
-_SKIPPED_FIELDS = {"kind", "simple", "conversion", "format_spec"}  # carry no token of their own
+_LITERALS = (ast.Constant, ast.MatchSingleton)
+_SKIPPED_FIELDS = {"kind", "simple", "conversion"}  # carry no token of their own
 # ast's few lower-case classes get capitals, so that in the raw tree a lower-case
 # label is always a field and a capitalised one always a node type.
 _CLASS_LABELS = {
@@ -132,6 +138,9 @@ class RawTreeBuilder:
         special = _SPECIAL_ITEMS.get(type(node))
         if special is not None:
             return special(self, node, built)
+        return self._plain_items(node, built, drop)
+
+    def _plain_items(self, node: ast.AST, built: dict, drop: Iterable[str] = ()) -> list:
         items = []
         for field in _FIELD_ORDER.get(type(node).__name__, node._fields):
             if field not in _SKIPPED_FIELDS and field not in drop:
@@ -209,6 +218,81 @@ class RawTreeBuilder:
             items += [(key, "kwd_attrs", Tree("identifier", [name])), (key, "kwd_patterns", tree)]
         return items
 
+    def _arguments_items(self, node: ast.arguments, built: dict) -> list:
+        """Parameters in source order, with the markers `/` and a bare `*` as elements of their own.
+
+        `def f(a, /, b, *, c)` gives `(posonlyargs (Arg a)) (positional_only /)
+        (args (Arg b)) (keyword_only *) (kwonlyargs (Arg c))`; `*args` and
+        `**kwargs` stay in their fields `vararg` and `kwarg`. A marker has no
+        position in `ast`: it sorts just before the first parameter after it.
+        """
+        items = self._plain_items(node, built)
+        after_slash = [a for a in (*node.args[:1], node.vararg, *node.kwonlyargs[:1], node.kwarg) if a is not None]
+        if node.posonlyargs:
+            key = self._start(after_slash[0]) - 1 if after_slash else self.length
+            items.append((key, "positional_only", "/"))
+        if node.kwonlyargs and node.vararg is None:
+            items.append((self._start(node.kwonlyargs[0]) - 1, "keyword_only", "*"))
+        return items
+
+    def _dict_items(self, node: ast.Dict, built: dict) -> list:
+        """Keys and values in turn; `**d` (a key of None) is a `DictUnpack` node over its value."""
+        items = []
+        for key, value in zip(node.keys, node.values):
+            value_key, value_tree = built[id(value)]
+            if key is None:
+                items.append((value_key, "values", Tree("DictUnpack", [Tree("value", [value_tree])])))
+            else:
+                items += [(*built[id(key)][:1], "keys", built[id(key)][1]), (value_key, "values", value_tree)]
+        return items
+
+    def _joinedstr_items(self, node: ast.JoinedStr, built: dict) -> list:
+        """An f-string's parts in order: its literal text, as a string token, and its fields.
+
+        Python 3.11 gives every part the position of the whole f-string, so
+        the parts keep their order in `values` and take no position of their own.
+        """
+        return [(None, "values", _string_part(part) if isinstance(part, ast.Constant) else built[id(part)][1])
+                for part in node.values]
+
+    def _formattedvalue_items(self, node: ast.FormattedValue, built: dict) -> list:
+        """`{x!r:>{w}.2f}`: the expression, `(conversion !r)`, `(format_spec (FormatSpec ...))`."""
+        items = [(None, "value", built[id(node.value)][1])]
+        if node.conversion != -1:
+            items.append((None, "conversion", "!" + chr(node.conversion)))
+        if node.format_spec is not None:
+            parts = [Tree("text", [part.value]) if isinstance(part, ast.Constant) else built[id(part)][1]
+                     for part in node.format_spec.values]
+            items.append((None, "format_spec", Tree("FormatSpec", parts)))
+        return items
+
+    def _slice_items(self, node: ast.Slice, built: dict) -> list:
+        """`a:b:c` with its colons as elements, so that `x[1:]` and `x[:1]` stay apart."""
+        items, position, end = [], self._start(node), self._end(node)
+        for field, colon in (("lower", True), ("upper", True), ("step", False)):
+            value = getattr(node, field)
+            if value is not None:
+                key, tree = built[id(value)]
+                items.append((key, field, tree))
+                position = self._end(value)
+            if colon:
+                found = [t for t in self.source.tokens_between(position, end) if t.text == ":"][:1]
+                if found:
+                    items.append((found[0].start, "colon", Tree("Colon", [":"])))
+                    position = found[0].end
+        return items
+
+    def _wildcard_items(self, node: ast.MatchAs | ast.MatchStar, built: dict) -> list:
+        """`case _:` and `*_` hold the `_` that `ast` leaves out (name None)."""
+        if node.name is None and getattr(node, "pattern", None) is None:
+            return [(None, "name", "_")]
+        return self._plain_items(node, built)
+
+
+def _string_part(part: ast.Constant) -> Tree:
+    """A literal piece of an f-string as a quoted string token: `f'a{b}'` -> `'a'`."""
+    return Tree("Constant", [Tree("value", [Tree("token", [repr(part.value)])])])
+
 
 _SPECIAL_ITEMS = {
     ast.BinOp: RawTreeBuilder._binop_items,
@@ -217,6 +301,13 @@ _SPECIAL_ITEMS = {
     ast.Compare: RawTreeBuilder._compare_items,
     ast.BoolOp: RawTreeBuilder._boolop_items,
     ast.MatchClass: RawTreeBuilder._matchclass_items,
+    ast.arguments: RawTreeBuilder._arguments_items,
+    ast.Dict: RawTreeBuilder._dict_items,
+    ast.JoinedStr: RawTreeBuilder._joinedstr_items,
+    ast.FormattedValue: RawTreeBuilder._formattedvalue_items,
+    ast.Slice: RawTreeBuilder._slice_items,
+    ast.MatchAs: RawTreeBuilder._wildcard_items,
+    ast.MatchStar: RawTreeBuilder._wildcard_items,
 }
 
 
