@@ -182,3 +182,10 @@ def test_encodings_as_python_reads_them(tmp_path):
         read_source("/dev/zero", 1000)
     with pytest.raises(PseudogenError, match="no such file"):
         read_source(tmp_path / "missing.py")
+
+
+def test_newer_syntax_is_named_with_the_python_it_needs():
+    segments = segment_python("x = 1\ntype Point = tuple[float, float]\ny = 2\n")
+    error = next(s for s in segments if s.kind == "error")
+    assert error.line == 2 and error.text.startswith("`type` aliases (PEP 695) need Python 3.12; this is Python 3.11")
+    assert [s.text for s in segments if s.kind == "statement"] == ["x = 1", "y = 2"]

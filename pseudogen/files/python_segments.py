@@ -142,8 +142,12 @@ class _Segmenter:
     @staticmethod
     def _error(chunk: list[str], first: int, start: int, end: int, depth: int, indent: int,
                err: Exception) -> Segment:
+        from pseudogen.syntax.python_versions import newer_syntax
+
         code = "".join(chunk[start:end]).rstrip("\r\n")
-        message = getattr(err, "msg", None) or str(err)
+        newer = newer_syntax(code)
+        message = newer.split(": ", 1)[-1] if newer and newer.startswith("line ") else newer
+        message = message or getattr(err, "msg", None) or str(err)
         line = getattr(err, "lineno", None)
         column = getattr(err, "offset", None)
         place = f"line {first + line}" if line else f"line {first + start + 1}"
