@@ -25,7 +25,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from pseudogen.corpus.resolve import corpora_root
+from pseudogen.experiments import find_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.pipeline import STAGE_NAMES
 
@@ -50,7 +50,9 @@ def stage_record(model_dir: Path, number: int, stage: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="?", help="directory holding django/ (default: see the docstring)")
-    parser.add_argument("--corpus", default="django", help="which corpus under CORPORA_DIR (default: django)")
+    parser.add_argument("--corpus", default="django+python-extra",
+                        help="which corpus under CORPORA_DIR, or a combined one (default: django+python-extra, "
+                             "the default model's)")
     parser.add_argument("--model-dir", help="where to train (default: a temporary directory, removed after)")
     parser.add_argument("--tune-lines", default="1-500",
                         help="dev lines to tune on, the rest are scored; all: tune on all of dev (the default model)")
@@ -59,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
 
     try:
-        corpus = corpora_root(args.corpora) / args.corpus
+        corpus = find_corpus(args.corpora, args.corpus)
     except PseudogenError as err:
         sys.exit(f"error: {err}")
     model_dir = Path(args.model_dir or tempfile.mkdtemp(prefix="bench-train-")) / "model"
