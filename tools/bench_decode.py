@@ -105,7 +105,7 @@ def report():
         if line.startswith('VmHWM'):
             sys.stderr.write('VmHWM ' + line.split()[1] + chr(10))
 atexit.register(report)
-sys.argv = ['pseudogen', 'translate', sys.argv[1], '--model', sys.argv[2]]
+sys.argv = ['pseudogen', 'translate', '--lines', sys.argv[1], '--model', sys.argv[2]]
 runpy.run_module('pseudogen', run_name='__main__', alter_sys=True)
 """
 
