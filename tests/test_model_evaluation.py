@@ -18,15 +18,9 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    work = tmp_path_factory.mktemp("model")
-    run("align", "sample", "-o", work / "train", "-q", "-j", "1")
-    run("extract", "-o", work / "train", "-q", "-j", "1")
-    run("lm", "-o", work / "train", "-q", "--lm-order", "3")
-    stages = work / "train" / "stages"
-    ModelDirectory.create(work / "model", stages / "3-extract" / "rules.sqlite", stages / "4-lm" / "lm.arpa",
-                          lm_order=3, source_language="python", target_language="en")
-    return work / "model"
+def model_dir(sample_model):
+    """The sample corpus's untuned model (tests/conftest.py): the pipeline's stages with small settings."""
+    return sample_model
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ from dataclasses import asdict, fields
 
 import pytest
 import sacrebleu
-from click.testing import CliRunner
 
 from pseudogen.corpus.parallel import read_split
 from pseudogen.corpus.resolve import resolve_corpus
@@ -14,26 +13,9 @@ from pseudogen.model_kinds import evaluate_model, load_translator, model_kind
 from pseudogen.translation import Translation, Translator, translate_lines
 
 
-def run(*args):
-    from pseudogen.cli import main
-
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @pytest.fixture(scope="module")
-def statistical_model(tmp_path_factory):
-    from pseudogen.model import ModelDirectory
-
-    work = tmp_path_factory.mktemp("statistical")
-    run("align", "sample", "-o", work / "train", "-q", "-j", "1")
-    run("extract", "-o", work / "train", "-q", "-j", "1")
-    run("lm", "-o", work / "train", "-q", "--lm-order", "3")
-    stages = work / "train" / "stages"
-    ModelDirectory.create(work / "model", stages / "3-extract" / "rules.sqlite", stages / "4-lm" / "lm.arpa",
-                          lm_order=3, source_language="python", target_language="en")
-    return work / "model"
+def statistical_model(sample_model):
+    return sample_model
 
 
 @pytest.fixture(scope="module")
