@@ -131,3 +131,15 @@ def test_with_lines_a_bad_byte_costs_its_line_only(runner, sample_model, tmp_pat
     lines = result.stdout.splitlines()
     assert len(lines) == 1002 and lines[1000] == "" and lines[0] and lines[1001]
     assert result.stderr.strip() == f"error: {path}:1001: bytes that are not utf-8 at column 6"
+
+
+@pytest.mark.parametrize("form", ["html", "json"])
+def test_the_model_may_be_a_path(sample_model, tmp_path, form):
+    import io
+
+    from pseudogen.files.run import translate_to
+
+    path = write(tmp_path, "good.py", GOOD)
+    out = tmp_path / f"out.{form}"
+    assert translate_to([str(path)], sample_model, output=str(out), format=form, quiet=True) == 0
+    assert str(sample_model) in out.read_text()

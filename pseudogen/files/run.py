@@ -28,6 +28,7 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
                  report: Callable[[str], None] = print) -> int:
     """`pseudogen translate`: translate the files and write them in `format`; report each problem, count them."""
 
+    model = str(model)  # a Path from the default model's place, or what the user gave
     files = list(find_files(paths, exclude))
     if lines and format == "text" and (nbest or explain):
         return _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report)
