@@ -68,6 +68,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "lm": 0.3,
     "w": 0.3,
     "p": -0.15,
+    "unal": 0.0,
     "unk": 0.0,
     "lmunk": 0.0,
 }

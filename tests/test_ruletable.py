@@ -118,8 +118,8 @@ def test_sqlite_round_trip(table):
     assert table.dump(out) == 5
     lines = out.getvalue().splitlines()
     assert lines[0] == 'A ( B ( "x" ) ) ||| "p" ||| egfp=-0.693147 fgep=-0.693147 egfl=-1.386294 fgel=-0.693147' \
-                       ' lfreq=0 p=1 w=1 ||| 1 2 2 ||| 0-0'
-    assert lines[2] == "A ( x0:B ) ||| x0 ||| egfp=0 fgep=0 egfl=0 fgel=0 lfreq=0.693147 p=1 w=0 ||| 2 2 2 ||| "
+                       ' lfreq=0 p=1 w=1 unal=0 ||| 1 2 2 ||| 0-0'
+    assert lines[2] == "A ( x0:B ) ||| x0 ||| egfp=0 fgep=0 egfl=0 fgel=0 lfreq=0.693147 p=1 w=0 unal=0 ||| 2 2 2 ||| "
 
 
 def test_matching_checks_the_whole_fragment(table):
@@ -264,3 +264,14 @@ def test_top_n_keeps_the_most_frequent_targets_normalised_over_all():
     assert ('B ( "x" )', '"q"') in rows and ('B ( "x" )', '"p"') not in rows
     assert rows[('B ( "x" )', '"q"')].features["egfp"] == pytest.approx(math.log(2 / 3))
     assert len(list(score_rules(counts, top_n=0))) == 5
+
+
+def test_unaligned_target_words_are_a_feature():
+    """A rule that says more than its code (a pair whose description joins several) carries the extra words."""
+    triples = [(Tree.from_sexpr("(A (B x))"), "call x and then say much more".split(), Alignment.from_pharaoh("0-1"))]
+    rows = {r.source: r.features for r in score_rules(extract_corpus(triples, processes=1))}
+    assert (rows['A ( B ( "x" ) )']["unal"], rows['A ( B ( "x" ) )']["w"]) == (6.0, 7.0)
+    assert (rows["A ( x0:B )"]["unal"], rows['B ( "x" )']["unal"]) == (6.0, 0.0)
+    glued = [(Tree.from_sexpr("(A (B x) (C y))"), "x @.@ y".split(), Alignment.from_pharaoh("0-0 1-2"))]
+    rows = {r.source: r.features for r in score_rules(extract_corpus(glued, processes=1))}
+    assert rows["A ( x0:B x1:C )"]["unal"] == 0.0  # the joiner is glue, not an unaligned word

@@ -11,6 +11,11 @@ unaligned words are shared out):
     lfreq = log c(r)
     p     = 1, the rule penalty (one per rule used)
     w     = number of target words
+    unal  = number of target words aligned to no source word of the rule (glue
+            tokens such as the joiner `@.@` not counted): a minimal rule takes
+            the unaligned words of its training pair, and a pair whose
+            description says more than its code (several sentences joined)
+            leaves a rule that adds them to every use; MERT weighs it
 
 The names are Travatar's (script/train/score-t2s.pl run in both directions),
 so weights tuned here read like Travatar's.  The lexicon is any object with
@@ -32,8 +37,9 @@ import regex
 from pseudogen.errors import PseudogenError
 from pseudogen.extract.corpus import RuleCounts
 from pseudogen.ruletable.lexical import LEXICAL_WEIGHTS, LexicalScorer, Lexicon, LinkLexicon
+from pseudogen.text import NEVER_ALIGNED
 
-FEATURE_NAMES = ("egfp", "fgep", "egfl", "fgel", "lfreq", "p", "w")
+FEATURE_NAMES = ("egfp", "fgep", "egfl", "fgel", "lfreq", "p", "w", "unal")
 _QUOTED = regex.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -64,6 +70,8 @@ def rule_features(
     count: float, source_count: float, target_count: float, lexical: LexicalScorer,
 ) -> dict[str, float]:
     egfl, fgel = lexical.weights(source_words, target_words, links)
+    linked = {target for _, target in links}
+    unaligned = sum(1 for j, word in enumerate(target_words) if j not in linked and word not in NEVER_ALIGNED)
     return {
         "egfp": math.log(count / source_count),
         "fgep": math.log(count / target_count),
@@ -72,6 +80,7 @@ def rule_features(
         "lfreq": math.log(count),
         "p": 1.0,
         "w": float(len(target_words)),
+        "unal": float(unaligned),
     }
 
 
