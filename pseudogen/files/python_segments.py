@@ -34,6 +34,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
+from pseudogen.syntax.python_source import tokens_of
+
 KINDS = ("statement", "header", "decorator", "docstring", "comment", "blank", "error")
 CODE_KINDS = ("statement", "header", "decorator")
 DOCSTRING_CHARS = 120
@@ -135,9 +137,8 @@ class _Segmenter:
     def _header(chunk: list[str], first: int, index: int, depth: int, indent: int) -> Segment:
         line = chunk[index]
         code = line.rstrip("\r\n")
-        tokens = _tokens_of_line(line)
         return Segment("header", first + index + 1, indent, first + index + 1, indent + len(code), depth, code,
-                       one_line(_before_comment(tokens)))
+                       one_line(tokens_of(line)))
 
     @staticmethod
     def _error(chunk: list[str], first: int, start: int, end: int, depth: int, indent: int,
@@ -362,20 +363,6 @@ def _block_end(chunk: list[str], header: int) -> int:
     while index > header + 1 and not _is_code_line(chunk[index - 1]):
         index -= 1  # trailing blank lines and comments belong after the block
     return index
-
-
-def _tokens_of_line(line: str) -> list[tokenize.TokenInfo]:
-    tokens = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(line).readline):
-            tokens.append(token)
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return tokens
-
-
-def _before_comment(tokens: list[tokenize.TokenInfo]) -> list[tokenize.TokenInfo]:
-    return [t for t in tokens if t.type != tokenize.COMMENT]
 
 
 def _header_parses(line: str) -> bool:

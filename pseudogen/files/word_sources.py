@@ -14,26 +14,17 @@ lists that travel between processes and into JSON and HTML.
 """
 from __future__ import annotations
 
-import io
 import tokenize
 
+from pseudogen.syntax.python_source import tokens_of
 from pseudogen.syntax.tree import Tree
 
-_NOT_CODE = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT,
-             tokenize.ENDMARKER}
 LOOKAHEAD = 8  # how far ahead a leaf may find its token (leaves skip punctuation)
 
 
 def code_tokens(statement: str) -> list[tokenize.TokenInfo]:
-    """The tokens of a statement, as the segmenter and the frontend see them."""
-    tokens = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(statement).readline):
-            if token.type not in _NOT_CODE:
-                tokens.append(token)
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return tokens
+    """The tokens of a statement, as the segmenter and the frontend see them (no comments, no layout)."""
+    return tokens_of(statement)
 
 
 def leaf_tokens(tree: Tree, tokens: list[str]) -> list[int | None]:

@@ -109,6 +109,19 @@ class Placement:
         return self.line_starts[lineno - 1] + col - self.text_start
 
 
+def tokens_of(source: str, dropped: frozenset | set = frozenset(_SKIPPED)) -> list[tokenize.TokenInfo]:
+    """The tokens of Python source as far as `tokenize` gets (broken code: the tokens before the break), less the
+    types in `dropped` (default: comments and layout)."""
+    tokens = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type not in dropped:
+                tokens.append(token)
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return tokens
+
+
 def read_line(line: str) -> SourceLine:
     """Tokenize one line of code and bring it to Python 3 (see the module docstring)."""
     try:

@@ -21,10 +21,11 @@ Python 3.14).
 """
 from __future__ import annotations
 
-import io
 import sys
 import tokenize
 from typing import Iterator, NamedTuple, Optional
+
+from pseudogen.syntax.python_source import tokens_of
 
 _TEMPLATE_PREFIXES = {"t", "tr", "rt"}
 _STATEMENT_BOUNDARIES = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
@@ -71,11 +72,4 @@ def _findings(source: str) -> Iterator[Finding]:
 
 def _tokens(source: str) -> list[tokenize.TokenInfo]:
     """The tokens of `source`, as far as the running tokenizer gets (no comments, no blank lines)."""
-    out = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type not in _IGNORED:
-                out.append(token)
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return out
+    return tokens_of(source, _IGNORED)
