@@ -151,6 +151,24 @@ def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, into_split: str)
     click.echo(f"wrote {len(lines)} pairs from {programs} programs to {output}/{into_split}.*{report.summary()}")
 
 
+@corpus_group.command("import-multiese")
+@click.argument("source_dir", type=click.Path(file_okay=False))
+@options("output", "variants", "split-seed", command="corpus import-multiese", required=("output",),
+         help={"output": "Corpus directory to write."})
+def corpus_import_multiese(source_dir: str, output: str, variants: int, split_seed: int) -> None:
+    """Expand the multiese corpus (Python code with Japanese description templates) into a corpus directory.
+
+    SOURCE_DIR is multiese's new_corpus folder (`_*.py` files and alt.txt).
+    Each code line keeps at most --variants sentences; train/dev/test are
+    split 80/10/10 by a seeded hash of the code line, so no code line is in
+    two splits. Irregular lines are reported and left out.
+    """
+    from pseudogen.corpus.multiese import import_multiese
+
+    report = import_multiese(source_dir, output, variants, split_seed, _BadLineReport())
+    click.echo(f"wrote {sum(report.pairs.values())} pairs to {output}: {report.summary()}")
+
+
 @corpus_group.command("import-jsonl")
 @click.argument("jsonl_file", type=click.Path(dir_okay=False))
 @options("output", "into-split", "code-key", "text-key", command="corpus import-jsonl", required=("output",),
@@ -476,7 +494,7 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
 def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, by_construct, json, translations,
                      processes, pop_limit, beam) -> None:
-    """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a), RIBES, exact match.
+    """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a; ja-mecab for Japanese), chrF, RIBES, exact match.
 
     With -m MODEL (a statistical model or a neural checkpoint; by default the
     default model) the split is translated first; with --hypotheses FILE, that

@@ -20,7 +20,7 @@ from pseudogen.config import TrainConfig
 from pseudogen.corpus.parallel import read_lines
 from pseudogen.corpus.resolve import corpora_root, resolve_corpus
 from pseudogen.errors import PseudogenError
-from pseudogen.evaluate.report import corpus_tokenizer, evaluate
+from pseudogen.evaluate.report import bleu_tokenization, corpus_tokenizer, evaluate
 from pseudogen.pipeline import QuietProgress
 from pseudogen.stages import translate_in_chunks, tuning_sets
 
@@ -93,5 +93,6 @@ def score_lines(model_dir: Path, config: TrainConfig, tuning_source: str, lines:
     with QuietProgress().bar("score") as bar:
         translated = translate_in_chunks(model_dir, tuning.code, config.run.processes, bar)
     report = evaluate([line.text for line in translated], tuning.anno, tuning.code,
-                      tokenize=corpus_tokenizer(config.parse.text_language), split=tuning.description)
+                      tokenize=corpus_tokenizer(config.parse.text_language),
+                      headline=bleu_tokenization(config.parse.text_language), split=tuning.description)
     return {"bleu": report.bleu, "bleu_tokenised": report.bleu_tokenised}

@@ -67,6 +67,10 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
            metavar="SOURCE"),
     Option("force", bool, False, "Replace the directory if it exists."),
     Option("base-url", str, None, "Download from here instead of the manifest's URL (a mirror).", metavar="URL"),
+    Option("variants", int, 4, "Keep at most this many sentences per code line (the descriptions as written "
+           "first, then variants drawn at random), so that no line dominates.", minimum=1, maximum=1000),
+    Option("split-seed", int, 0, "Seed of the hash that puts each code line in train, dev or test.",
+           minimum=0, maximum=2**31),
     Option("code-key", str, "code", "Key of the code in each JSON object."),
     Option("text-key", str, "text", "Key of the text in each JSON object."),
     Option("max-source", int, 50, "At most this many docstring tokens.", minimum=1, maximum=100000),

@@ -387,7 +387,7 @@ def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float]
 # -- 6. evaluate ------------------------------------------------------------------------
 
 def run_evaluate(run: StageContext, out: Path, bar) -> dict:
-    from pseudogen.evaluate.report import corpus_tokenizer, evaluate
+    from pseudogen.evaluate.report import bleu_tokenization, corpus_tokenizer, evaluate
 
     config = run.config
     _, scored = tuning_sets(run.path("parse"), config, run.tuning_source)
@@ -397,10 +397,11 @@ def run_evaluate(run: StageContext, out: Path, bar) -> dict:
     write_lines_atomic(out / "hypotheses.txt", hypotheses)
     report = evaluate(hypotheses, scored.anno, scored.code, seconds=sum(line.seconds for line in translated),
                       unk_counts=[line.unknown for line in translated],
-                      tokenize=corpus_tokenizer(config.parse.text_language), split=scored.description)
+                      tokenize=corpus_tokenizer(config.parse.text_language),
+                      headline=bleu_tokenization(config.parse.text_language), split=scored.description)
     (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     return {"scored_set": scored.description, "sentences": report.sentences, "bleu": round(report.bleu, 4),
-            "bleu_tokenised": round(report.bleu_tokenised, 4), "ribes": round(report.ribes, 4),
+            "bleu_tokenised": round(report.bleu_tokenised, 4), "chrf": round(report.chrf, 4), "ribes": round(report.ribes, 4),
             "exact_match": round(report.exact_match, 4), "untranslated": sum(1 for t in translated if t.error)}
 
 

@@ -213,3 +213,25 @@ def test_cli_evaluate_needs_a_model_and_a_corpus(corpus, tmp_path, monkeypatch, 
     assert "no model given and no default model" in result.output and "give --model" in result.output
     result = runner.invoke(main, ["evaluate"])
     assert result.exit_code == 1 and "give the CORPUS to score against" in result.output
+
+
+JA_OUTPUT = ["リストをタプルに変換する", "aListの長さを見る", "空のリストを作る"]
+JA_REFERENCE = ["リストをタプルに変換する", "aListの要素数を見る", "空のリスト"]
+
+
+def test_japanese_headline_is_sacrebleu_ja_mecab_and_chrf():
+    from pseudogen.evaluate.report import bleu_tokenization, corpus_tokenizer
+
+    assert bleu_tokenization("ja") == "ja-mecab" and bleu_tokenization("en") == "13a"
+    report = evaluate(JA_OUTPUT, JA_REFERENCE, tokenize=corpus_tokenizer("ja"), headline=bleu_tokenization("ja"))
+    expected = sacrebleu.corpus_bleu(JA_OUTPUT, [JA_REFERENCE], tokenize="ja-mecab").score
+    assert report.bleu == pytest.approx(expected, abs=1e-6) and 0 < report.bleu < 100
+    assert report.chrf == pytest.approx(sacrebleu.corpus_chrf(JA_OUTPUT, [JA_REFERENCE]).score, abs=1e-6)
+    assert "tok:ja-mecab-" in report.to_table() and "chrF" in report.to_table()
+    # 13a cannot split Japanese: each sentence would be one word, and only exact lines would score
+    assert evaluate(JA_OUTPUT, JA_REFERENCE, tokenize=corpus_tokenizer("ja")).bleu != pytest.approx(report.bleu)
+
+
+def test_english_report_has_chrf_too():
+    report = evaluate(OUTPUT, ANNO, CODE, tokenize=("space", str.split))
+    assert report.chrf == pytest.approx(sacrebleu.corpus_chrf(OUTPUT, [ANNO]).score, abs=1e-6)

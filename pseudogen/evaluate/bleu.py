@@ -58,7 +58,7 @@ MATCHES = slice(2, 2 + ORDER)
 TOTALS = slice(2 + ORDER, 2 + 2 * ORDER)
 SMOOTHING_METHODS = ("none", "exp", "floor", "add-k")
 SMOOTH_DEFAULTS = {"none": None, "exp": None, "floor": 0.1, "add-k": 1.0}
-TOKENIZERS = ("13a", "none")
+TOKENIZERS = ("13a", "ja-mecab", "none")
 LOG_ZERO = -9999999999.0  # sacrebleu's floor for log(0)
 
 
@@ -194,14 +194,26 @@ def bleu_of_rows(stats: np.ndarray, smooth: str = "exp", smooth_value: float | N
 
 
 def tokenizer(name: str):
-    """A sacrebleu tokenizer (str -> str) by name: '13a' or 'none'."""
+    """A sacrebleu tokenizer (str -> str) by name: '13a', 'ja-mecab' or 'none'."""
     if name == "13a":
         from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
         return Tokenizer13a()
+    if name == "ja-mecab":
+        return _ja_mecab()
     if name == "none":
         from sacrebleu.tokenizers.tokenizer_none import NoneTokenizer
         return NoneTokenizer()
     raise PseudogenError(f"unknown BLEU tokenisation {name!r}; expected one of {', '.join(TOKENIZERS)}")
+
+
+def _ja_mecab():
+    """sacrebleu's `ja-mecab` (MeCab with IPAdic), or a PseudogenError that says what to install."""
+    try:
+        from sacrebleu.tokenizers.tokenizer_ja_mecab import TokenizerJaMecab
+        return TokenizerJaMecab()
+    except (ImportError, RuntimeError) as err:
+        raise PseudogenError(f"BLEU for Japanese (sacrebleu's ja-mecab) needs mecab-python3 and ipadic "
+                             f"({err}): pip install 'pseudogen[ja]'") from None
 
 
 def tokenize(lines: Sequence[str], name: str = "13a") -> list[list[str]]:

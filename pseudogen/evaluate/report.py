@@ -3,13 +3,19 @@
 The headline BLEU is the measure people can compare across papers and tools:
 sacrebleu's default (13a tokenisation, exp smoothing, mixed case) of the
 system's detokenised output lines against the annotation lines exactly as they
-are in the corpus. Beside it:
+are in the corpus. Japanese has no spaces for 13a to split at, so for it the
+headline uses sacrebleu's `ja-mecab` tokenisation (MeCab with IPAdic, the
+common choice for Japanese BLEU; `bleu_tokenization`). Beside it:
+
+- chrF (Popović 2015; sacrebleu's CHRF: character 6-grams, beta 2, no word
+  n-grams) on the same detokenised lines, which needs no word segmentation at
+  all and so is comparable across tokenisers;
 
 - tokenised BLEU: both sides split by the corpus tokenisation (the words the
   translator produces and the language model sees), sacrebleu tokenisation
   ``none``; it moves with tuning, the headline moves with what a reader sees;
 - RIBES (Isozaki et al. 2010) on the corpus tokenisation, case-sensitive;
-- exact match on 13a words;
+- exact match on the headline's words;
 - unknown rate: words copied through unknown / output words (when the
   translator reports its unknown counts);
 - statements per second (when the time taken is known);
@@ -48,6 +54,7 @@ class EvaluationReport:
     bleu: float
     bleu_signature: str
     bleu_detail: str
+    chrf: float
     bleu_tokenised: float
     tokenisation: str
     ribes: float
@@ -74,6 +81,7 @@ class EvaluationReport:
         rows += [
             ("BLEU", f"{self.bleu:.2f}  ({self.bleu_signature})"),
             ("", self.bleu_detail),
+            ("chrF", f"{self.chrf:.2f}  (sacrebleu chrF2, character 6-grams)"),
             (f"BLEU, {self.tokenisation} tokens", f"{self.bleu_tokenised:.2f}"),
             ("RIBES", f"{100 * self.ribes:.2f}"),
             ("exact match", f"{100 * self.exact_match:.2f}%"),
@@ -97,6 +105,11 @@ class EvaluationReport:
         if self.command:
             lines += ["", f"command: {self.command}"]
         return "\n".join(lines)
+
+
+def bleu_tokenization(lang: str = "en") -> str:
+    """The sacrebleu tokenisation of the headline BLEU for text in this language: `ja-mecab` for Japanese, else 13a."""
+    return "ja-mecab" if lang == "ja" else "13a"
 
 
 def corpus_tokenizer(lang: str = "en") -> tuple[str, Callable[[str], list[str]]]:
@@ -135,38 +148,54 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
              seconds: float | None = None, unk_counts: Sequence[float] | None = None,
              tokenize: tuple[str, Callable[[str], list[str]]] | None = None, by_construct: bool = True,
              split: str | None = None, command: str | None = None,
-             generated_code: str | None = None) -> EvaluationReport:
+             generated_code: str | None = None, headline: str = "13a") -> EvaluationReport:
     """Score detokenised output lines against the corpus's reference lines.
 
     `tokenize` is (name, function) for the corpus tokenisation, by default the
-    English tokenizer; `code_lines` (the code of each pair) are needed for
+    English tokenizer; `headline` the sacrebleu tokenisation of the headline
+    BLEU (`bleu_tokenization` of the text language); `code_lines` (the code of each pair) are needed for
     `by_construct`; `generated_code` names the programming language when the
     outputs are code (space-separated tokens), which is then checked when it is
     one of `code_checks.CHECKED_LANGUAGES`.
     """
     _check_lengths(hypotheses, references, code_lines)
     name, split_words = tokenize or corpus_tokenizer("en")
-    hyp_13a, ref_13a = bleu.tokenize(hypotheses, "13a"), bleu.tokenize(references, "13a")
-    headline = bleu.bleu_from_stats(bleu.corpus_stats(hyp_13a, ref_13a).reshape(-1, bleu.STATS_SIZE).sum(axis=0))
+    hyp_words, ref_words = bleu.tokenize(hypotheses, headline), bleu.tokenize(references, headline)
+    headline_score = bleu.bleu_from_stats(
+        bleu.corpus_stats(hyp_words, ref_words).reshape(-1, bleu.STATS_SIZE).sum(axis=0))
     hyp_tok, ref_tok = [split_words(h) for h in hypotheses], [split_words(r) for r in references]
     tokenised = bleu.bleu_from_stats(bleu.corpus_stats(hyp_tok, ref_tok).reshape(-1, bleu.STATS_SIZE).sum(axis=0))
     return EvaluationReport(
         sentences=len(hypotheses),
-        bleu=headline.score,
-        bleu_signature=f"sacrebleu {_sacrebleu_version()} nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp",
-        bleu_detail=str(headline),
+        bleu=headline_score.score,
+        bleu_signature=f"sacrebleu {_sacrebleu_version()} nrefs:1|case:mixed|eff:no|tok:{_signature(headline)}"
+                       "|smooth:exp",
+        bleu_detail=str(headline_score),
+        chrf=character_f_score(hypotheses, references),
         bleu_tokenised=tokenised.score,
         tokenisation=name,
         ribes=ribes.corpus_ribes(hyp_tok, ref_tok, case_sensitive=True),
-        exact_match=exact.exact_match_rate(hyp_13a, ref_13a),
+        exact_match=exact.exact_match_rate(hyp_words, ref_words),
         unknown_rate=unknown_rate(unk_counts, hyp_tok),
         statements_per_second=len(hypotheses) / seconds if seconds else None,
         seconds=seconds,
-        by_construct=bleu_by_construct(hyp_13a, ref_13a, code_lines) if by_construct and code_lines else {},
+        by_construct=bleu_by_construct(hyp_words, ref_words, code_lines) if by_construct and code_lines else {},
         split=split,
         command=command,
         code=code_report([h.split() for h in hypotheses]) if generated_code in CHECKED_LANGUAGES else None,
     )
+
+
+def character_f_score(hypotheses: Sequence[str], references: Sequence[str]) -> float:
+    """sacrebleu's corpus chrF (0-100) of detokenised lines, one reference each."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF().corpus_score(list(hypotheses), [list(references)]).score
+
+
+def _signature(tokenization: str) -> str:
+    """How sacrebleu names a tokenisation in a signature (`ja-mecab` with its MeCab version and dictionary)."""
+    return bleu.tokenizer(tokenization).signature() if tokenization == "ja-mecab" else tokenization
 
 
 def _sacrebleu_version() -> str:

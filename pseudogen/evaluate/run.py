@@ -34,7 +34,7 @@ from typing import Callable, Sequence
 from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
-from pseudogen.evaluate.report import EvaluationReport, corpus_tokenizer, evaluate
+from pseudogen.evaluate.report import EvaluationReport, bleu_tokenization, corpus_tokenizer, evaluate
 from pseudogen.translation import Translation, Translator, translate_safely
 from pseudogen.workers import ParallelMap
 
@@ -53,6 +53,7 @@ def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str
         references=[pair.text for pair in pairs],
         code_lines=[pair.code for pair in pairs],
         tokenize=corpus_tokenizer(lang),
+        headline=bleu_tokenization(lang),
         by_construct=by_construct,
         split=split,
         command=command,
@@ -86,6 +87,7 @@ def score_translations(translations: Sequence[Translation], pairs: Sequence[Pair
         seconds=sum(t.seconds for t in translations),
         unk_counts=None if any(t.unknown is None for t in translations) else [t.unknown for t in translations],
         tokenize=corpus_tokenizer("space" if code_out else text_language),
+        headline="13a" if code_out else bleu_tokenization(text_language),
         by_construct=by_construct,
         split=split,
         command=command,

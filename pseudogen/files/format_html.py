@@ -60,7 +60,8 @@ def write_html(files: Iterable[TranslatedFile], out: TextIO, options: FormatOpti
 
 def html_page(files: Sequence[TranslatedFile], options: FormatOptions) -> str:
     title = files[0].path if len(files) == 1 else f"{len(files)} files"
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    language = files[0].text_language if files else "en"
+    parts = ["<!DOCTYPE html>", f'<html lang="{html.escape(language)}"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>pseudogen: {html.escape(title)}</title>", f"<style>{STYLE}</style>",
              f"<script>{SCRIPT}</script></head><body>",
@@ -96,7 +97,7 @@ def _row(translated: TranslatedFile, index: int, prefix: str) -> str:
     elif segment.kind == "docstring":
         pseudo = f'{depth}<span class="doc">{html.escape(translated.pseudo_code(index))}</span>'
     elif found is not None and not found.error and getattr(found, "sources", None) is not None:
-        pseudo = depth + _words(found.words, found.sources, prefix)
+        pseudo = depth + _words(found.words, found.sources, prefix, translated.text_language)
     else:
         line = text_line(translated, index)
         css = "err" if segment.kind == "error" or (found is not None and found.error) else ""
@@ -132,13 +133,15 @@ def _line_offsets(text: str) -> list[int]:
     return offsets
 
 
-def _words(words: Sequence[str], sources: Sequence[Sequence[int]], prefix: str) -> str:
-    """The words of a translation as spans that name their code tokens; the joiner @.@ glues, as in the text."""
+def _words(words: Sequence[str], sources: Sequence[Sequence[int]], prefix: str, language: str = "en") -> str:
+    """The words of a translation as spans that name their code tokens, spaced as the detokenised text is: the
+    joiner @.@ glues, and in Japanese only two ASCII words (code quoted in the sentence) have a space between."""
     pieces = []
     for number, (word, tokens) in enumerate(zip(words, sources)):
         shown = "." if word == "@.@" else word
         space = "" if number == 0 or word in ("@.@", ",", ".", ":", ";", ")") or \
-            (number and words[number - 1] in ("@.@", "(")) else " "
+            (number and words[number - 1] in ("@.@", "(")) or \
+            (language == "ja" and not (word.isascii() and words[number - 1].isascii())) else " "
         ids = " ".join(f"{prefix}t{token}" for token in tokens)
         attributes = f' data-src="{ids}" tabindex="0"' if ids else ""
         pieces.append(f'{space}<span class="w"{attributes}>{html.escape(shown.replace(chr(0x2581), " "))}</span>')

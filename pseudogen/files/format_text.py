@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Iterable, TextIO
 
+from pseudogen.files import columns
 from pseudogen.files.translate import TranslatedFile
 
 INDENT = "    "
@@ -103,7 +104,7 @@ def write_side_by_side(files: Iterable[TranslatedFile], out: TextIO, options: Fo
 def side_by_side_rows(translated: TranslatedFile, width: int, comments: bool = True) -> list[tuple[str, str]]:
     """(code, pseudo-code) rows: each segment's code lines beside its wrapped pseudo-code, padded to columns."""
     code_lines = [line.expandtabs() for line in translated.source.splitlines()]
-    longest = max((len(line) for line in code_lines), default=0)
+    longest = max((columns.width(line) for line in code_lines), default=0)
     left = max(20, min(longest, (width - 3) // 2))
     right = max(20, width - 3 - left)
     rows = []
@@ -113,13 +114,23 @@ def side_by_side_rows(translated: TranslatedFile, width: int, comments: bool = T
         code = code_lines[segment.line - 1:segment.end_line]
         pseudo = text_line(translated, index).strip() if segment.kind != "comment" else ""
         depth = INDENT * segment.depth
-        wrapped = textwrap.wrap(pseudo, right - len(depth), initial_indent=depth,
-                                subsequent_indent=depth + "  ") if pseudo else [""]
-        cut = [piece for line in code for piece in (textwrap.wrap(line, left, drop_whitespace=False,
-                                                                   replace_whitespace=False) or [""])]
+        wrapped = _wrap(pseudo, right, depth, depth + "  ") if pseudo else [""]
+        cut = [piece for line in code for piece in (_wrap(line, left, keep_spaces=True) or [""])]
         for code_line, text in zip_longest(cut, wrapped, fillvalue=""):
-            rows.append((code_line.ljust(left), text))
+            rows.append((columns.pad(code_line, left), text))
     return rows
+
+
+def _wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "",
+          keep_spaces: bool = False) -> list[str]:
+    """Lines of at most `width` columns: textwrap for ASCII, `files.columns` for text with wide characters
+    (Japanese), which textwrap would neither measure nor break."""
+    if not text.isascii():
+        return columns.wrap(text, width, initial_indent, subsequent_indent, keep_spaces)
+    if keep_spaces:
+        return textwrap.wrap(text, width, drop_whitespace=False, replace_whitespace=False)
+    return textwrap.wrap(text, width - len(initial_indent), initial_indent=initial_indent,
+                         subsequent_indent=subsequent_indent)
 
 
 def _own_line(code_lines: list[str], segment) -> bool:

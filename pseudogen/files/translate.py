@@ -29,7 +29,8 @@ from pseudogen.files.reading import MAX_FILE_BYTES, read_source
 from pseudogen.translation import Translation
 
 MAX_STATEMENT_CHARS = 100_000
-DOCUMENTATION = "documentation:"
+#: The label of a docstring's line, by the text language (English for any other).
+DOCUMENTATION = {"en": "documentation:", "ja": "説明:"}
 CHUNK = 64  # statements per task handed to a worker
 BATCH_SEGMENTS = 20_000  # files are read and translated this many segments at a time
 PARALLEL_FROM = 200  # fewer statements than this are translated in this process (workers take time to start)
@@ -45,12 +46,14 @@ class TranslatedFile:
     encoding: str | None = None
     error: str | None = None
     source: str = ""
+    text_language: str = "en"  # of the translations: says how to label docstrings and join words
 
     def pseudo_code(self, index: int) -> str:
         """The line of pseudo-code for segment `index` ("" for one that has none)."""
         segment = self.segments[index]
         if segment.kind == "docstring":
-            return f"{DOCUMENTATION} {segment.text}"
+            label = DOCUMENTATION.get(self.text_language, DOCUMENTATION["en"])
+            return f"{label} {segment.text}"
         found = self.translations.get(index)
         return found.text.replace("\n", "\\n") if found is not None else ""
 
@@ -260,6 +263,7 @@ class FileTranslator:
             raise PseudogenError("--nbest and --explain show the statistical decoder's work; "
                                  "a neural model gives one translation")
         self.translate_here = partial(_translate_chunk_with, translator, detail)
+        self.text_language = translator.text_language
         self.opener = partial(open_chunk_translator, model, beam, pop_limit, detail)
         self.processes = processes
         self.max_statement_chars = max_statement_chars
@@ -291,6 +295,8 @@ class FileTranslator:
         return found
 
     def translate(self, files: list[TranslatedFile], on_progress: Callable[[int], None] | None = None) -> None:
+        for translated in files:
+            translated.text_language = self.text_language
         unknown = {s.text for f in files for s in f.segments if s.is_code and s.text not in self.cache.known}
         self._use_workers = self.processes > 1 and (self._workers is not None or len(unknown) >= PARALLEL_FROM)
         self.cache.fill(files, on_progress)

@@ -103,6 +103,7 @@ class ModelWorker:
         from pseudogen.files.translate import Detail, StatementCache, chunk_translator
 
         translator = self.translators[job.model]
+        translated.text_language = translator.text_language
         detail = Detail(job.nbest if hasattr(translator, "nbest") else 0, sources=True)
         chunk = chunk_translator(translator, detail)
 
