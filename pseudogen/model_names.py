@@ -88,14 +88,16 @@ def build_command(model: NamedModel) -> str:
     return COMMAND + options
 
 
-def built(name: str) -> Path:
-    """The directory of the named model `name`, or an error that says which command builds it."""
+def built(name: str, asked: bool = True) -> Path:
+    """The directory of the named model `name`, or an error that says which command builds it (and, when the
+    user did not ask for this model, that --model chooses another)."""
     model = named_model(name)
     path = model_dir(name)
     if not (path / "model.toml").is_file():
-        raise PseudogenError(f"the model {name!r} ({model.about}) is not built yet (no {path}); "
-                             f"make it with `{build_command(model)}`" + (" (or `make demo`)" if name == DEFAULT_NAME
-                                                                          else ""))
+        demo = " (or `make demo`)" if name == DEFAULT_NAME else ""
+        raise PseudogenError(("" if asked else "no model given, and ") +
+                             f"the model {name!r} ({model.about}) is not built yet (no {path}); "
+                             f"make it with `{build_command(model)}`{demo}" + ("" if asked else ", or give --model"))
     return path
 
 
@@ -103,10 +105,10 @@ def resolve_model(value: Optional[str | Path], code_language: Optional[str] = No
     """The model directory that `--model value` means: a path, else a name; without one, the named model of
     `code_language` (Python when not known)."""
     if value is None:
-        return built(for_languages(code_language or "python").name)
+        return built(for_languages(code_language or "python").name, asked=False)
     path = Path(value).expanduser()
-    if path.exists():
-        return path
+    if path.exists() or len(path.parts) > 1 or str(value).startswith("."):
+        return path  # a path: whether it holds a model is for the loader to say
     if str(value) in NAMED_MODELS:
         return built(str(value))
     raise PseudogenError(f"no model directory or checkpoint {str(value)!r}, and no model of that name "
