@@ -44,6 +44,8 @@ NAMED_MODELS: dict[str, NamedModel] = {
     model.name: model for model in (
         NamedModel("python-en", "python", "en", "pseudogen.pipeline:default_corpus_dir",
                    "Python -> English, from the Django corpus and the modern-Python supplement"),
+        NamedModel("python-ja", "python", "ja", "pseudogen.corpus.multiese:python_ja_corpus",
+                   "Python -> Japanese, from the multiese corpus"),
     )
 }
 DEFAULT_NAME = "python-en"

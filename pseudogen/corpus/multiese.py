@@ -532,3 +532,57 @@ def import_multiese(source: Path, corpus_dir: Path, variants: int = DEFAULT_VARI
     if licence.is_file():
         shutil.copyfile(licence, Path(corpus_dir) / "LICENSE")
     return report
+
+
+# --- the corpus of the named model python-ja ----------------------------------------------
+
+#: The multiese folder, found as a corpus name is ($PSEUDOGEN_DATA, ../shared/corpora, the cache).
+SOURCE_NAME = "multiese-ja"
+#: The imported corpus, in the user cache.
+IMPORTED_NAME = "multiese-ja-pairs"
+SOURCE_HINT = ("the multiese corpus: the folder new_corpus/ of github.com/KuramitsuLab/multiese "
+               "(commit ea1a113, MIT), as $PSEUDOGEN_DATA/multiese-ja or given as CORPUS")
+
+
+def is_multiese_folder(path: Path) -> bool:
+    """Whether `path` is a multiese folder (`_*.py` files) rather than a corpus directory."""
+    path = Path(path)
+    return path.is_dir() and not (path / "train.code").exists() and any(path.glob("_*.py"))
+
+
+def python_ja_corpus(explicit: str | None = None, progress=None) -> Path:
+    """The corpus of the named model python-ja: `explicit` (a corpus directory or name, or a multiese folder to
+    import), else the multiese folder imported with the default settings into the user cache, once."""
+    from pseudogen.corpus.resolve import cache_dir, resolve_corpus
+
+    if explicit:
+        given = resolve_corpus(explicit)
+        return _imported(given, cache_dir() / f"{IMPORTED_NAME}-{given.name}", progress) \
+            if is_multiese_folder(given) else given
+    target = cache_dir() / IMPORTED_NAME
+    if (target / "train.code").is_file():
+        return target
+    try:
+        source = resolve_corpus(SOURCE_NAME)
+    except PseudogenError as missing:
+        raise PseudogenError(f"{missing.message}; the python-ja model needs {SOURCE_HINT}") from None
+    return _imported(source, target, progress)
+
+
+def _imported(source: Path, target: Path, progress) -> Path:
+    """`source` imported into `target` (written whole, then moved into place), warnings as notes."""
+    import tempfile
+
+    def note(err: PseudogenError) -> None:
+        if progress is not None:
+            progress.note(f"warning: {err}")
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as partial:
+        report = import_multiese(source, Path(partial) / "corpus", on_warning=note)
+        if target.exists():
+            shutil.rmtree(target)
+        Path(partial, "corpus").rename(target)
+    if progress is not None:
+        progress.note(f"imported {source} into {target}: {report.summary()}")
+    return target
