@@ -40,7 +40,7 @@ from pseudogen.config import LineRange, LMConfig, TrainConfig
 from pseudogen.corpus.parallel import Pair, has_split, read_lines, read_split, write_lines_atomic
 from pseudogen.errors import PseudogenError
 from pseudogen.stagedir import StageRecord
-from pseudogen.text import join_tokens, split_tokens
+from pseudogen.text import join_tokens, split_tokens, tokenize_about
 
 SKIPPED_SHOWN = 5
 PARSE_CHUNK = 200
@@ -128,12 +128,12 @@ def parse_pair(frontend, tokenizer, number: int, pair: Pair) -> ParsedPair:
         return ParsedPair(number, error=err.message)
     except RecursionError:
         return ParsedPair(number, error="statement too deeply nested")
-    words = tokenizer.tokenize(pair.text)
-    if not words:
-        return ParsedPair(number, error="the description is empty")
     leaves = tree.leaves()
     if not leaves:
         return ParsedPair(number, error="the tree has no tokens")
+    words = tokenize_about(tokenizer, pair.text, leaves)
+    if not words:
+        return ParsedPair(number, error="the description is empty")
     return ParsedPair(number, tree.to_sexpr(), join_tokens(leaves), join_tokens(words))
 
 
@@ -193,7 +193,10 @@ def _write_tuning_set(tuning: list[tuple[int, Pair]], config: TrainConfig, out: 
     parsed = list(parse_pairs(tuning, config, config.run.processes, bar))
     write_lines_atomic(out / "tuning.code", [pair.code for _, pair in tuning])
     write_lines_atomic(out / "tuning.anno", [pair.text for _, pair in tuning])
-    write_lines_atomic(out / "tuning.target", [join_tokens(tokenizer.tokenize(pair.text)) for _, pair in tuning])
+    # the words as training saw them (`tokenize_about` the code), or as the tokenizer alone cuts them
+    targets = [p.target if not p.error else join_tokens(tokenizer.tokenize(pair.text))
+               for p, (_, pair) in zip(parsed, tuning)]
+    write_lines_atomic(out / "tuning.target", targets)
     write_lines_atomic(out / "tuning.lines", [str(number) for number, _ in tuning])
     return sum(1 for p in parsed if p.error)
 

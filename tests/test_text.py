@@ -83,6 +83,17 @@ def test_japanese_keeps_code_whole():
     assert ja.detokenize(tokens) == "変数self._cacheに'default value'を代入する。"
 
 
+def test_japanese_keeps_the_code_tokens_it_is_given_whole():
+    pytest.importorskip("fugashi")
+    from pseudogen.text import tokenize_about
+
+    ja = get_tokenizer("ja")
+    assert ja.tokenize("文字列2を大文字にする")[:3] == ["文字", "列", "2"]
+    assert ja.tokenize("文字列2を大文字にする", keep=["文字列2", "upper"])[:2] == ["文字列2", "を"]
+    assert tokenize_about(ja, "文字列を文字列2に連結する", ["文字列", "文字列2"])[:4] == ["文字列", "を", "文字列2", "に"]
+    assert tokenize_about(get_tokenizer("en"), "add x2 to x", ["x2"]) == ["add", "x2", "to", "x"]
+
+
 def test_japanese_spaces_between_ascii_tokens():
     pytest.importorskip("fugashi")
     ja = get_tokenizer("ja")

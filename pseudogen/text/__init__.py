@@ -72,6 +72,15 @@ _TOKENIZERS = {
 LANGUAGES = tuple(_TOKENIZERS)
 
 
+def tokenize_about(tokenizer: Tokenizer, text: str, code_tokens: list[str]) -> list[str]:
+    """The words of a sentence about a line of code whose tokens are `code_tokens`: a tokenizer that can keep
+    the code's tokens whole (`ja`, where MeCab would cut a Japanese identifier) does so; the others tokenize
+    the text alone."""
+    if getattr(tokenizer, "lang", None) == "ja":
+        return tokenizer.tokenize(text, keep=code_tokens)
+    return tokenizer.tokenize(text)
+
+
 def get_tokenizer(lang: str) -> Tokenizer:
     """The tokenizer for a language code (`en`, `ja`, `space`)."""
     if lang not in _TOKENIZERS:

@@ -12,6 +12,15 @@ literals whole) and Japanese runs: code runs go through the English chunk rules
 (identifiers, dotted names, numbers and literals stay whole, punctuation comes
 off), Japanese runs through MeCab.
 
+A sentence about a line of code can name the code's own identifiers, which
+are often Japanese in Japanese corpora (`文字列2 = 文字列.upper()`,
+"文字列2を大文字にする"): `tokenize(text, keep=leaves)` keeps each such token of
+the code whole where it occurs in the text, as MeCab would otherwise cut it
+(文字 列 2), so that it is the same token on both sides of the pair, which the
+aligner's identical-token prior can link. Training does this with the leaves
+of each pair's tree (`pseudogen.text.tokenize_about`); at translation time the
+output is detokenised, so either cut gives the same text.
+
 Detokenization glues Japanese tokens together and joins each stretch of ASCII
 tokens by the English rules, so the text reads naturally; the spaces a writer
 put between Japanese and code are not restored.
@@ -19,6 +28,7 @@ put between Japanese and code are not restored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pseudogen.errors import PseudogenError
 from pseudogen.text.en import EnglishTokenizer, quoted_literal_pattern, split_chunk
@@ -39,10 +49,14 @@ class JapaneseTokenizer:
         self._tagger = _load_tagger()
         self._english = EnglishTokenizer()
 
-    def tokenize(self, text: str) -> list[str]:
+    def tokenize(self, text: str, keep: Iterable[str] = ()) -> list[str]:
+        """The tokens of `text`; the Japanese strings in `keep` (a code line's tokens) stay whole where they occur."""
+        kept = sorted({token for token in keep if token and not token.isascii() and not token.isspace()},
+                      key=len, reverse=True)
+        protected = re.compile("|".join(map(re.escape, kept))) if kept else None
         tokens: list[str] = []
         for chunk in _CHUNK.finditer(text):
-            tokens.extend(self._tokenize_chunk(chunk.group()))
+            tokens.extend(self._tokenize_chunk(chunk.group(), protected))
         return tokens
 
     def detokenize(self, tokens: list[str]) -> str:
@@ -58,14 +72,26 @@ class JapaneseTokenizer:
         pieces.append(self._english.detokenize(ascii_run))
         return "".join(pieces)
 
-    def _tokenize_chunk(self, chunk: str) -> list[str]:
+    def _tokenize_chunk(self, chunk: str, protected: re.Pattern | None) -> list[str]:
+        """The tokens of a chunk: the strings `protected` matches whole, the rest cut into code runs and words."""
+        if protected is None:
+            return self._code_and_words(chunk)
         tokens: list[str] = []
         position = 0
-        for run in _CODE_RUN.finditer(chunk):
-            tokens.extend(self._morphemes(chunk[position:run.start()]))
+        for match in protected.finditer(chunk):
+            tokens += self._code_and_words(chunk[position:match.start()])
+            tokens.append(match.group())
+            position = match.end()
+        return tokens + self._code_and_words(chunk[position:])
+
+    def _code_and_words(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        position = 0
+        for run in _CODE_RUN.finditer(text):
+            tokens.extend(self._morphemes(text[position:run.start()]))
             tokens.extend(split_chunk(run.group()))
             position = run.end()
-        tokens.extend(self._morphemes(chunk[position:]))
+        tokens.extend(self._morphemes(text[position:]))
         return tokens
 
     def _morphemes(self, text: str) -> list[str]:

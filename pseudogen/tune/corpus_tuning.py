@@ -82,13 +82,32 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
             raise PseudogenError(f"--tune-lines {lines} goes past the end of {split} ({len(pairs)} lines)")
         pairs = pairs[lines.first - 1:lines.last]
     tokenizer = get_tokenizer(model.target_language)
-    references = [tokenizer.tokenize(pair.text) for pair in pairs]
+    references = reference_words(pairs, tokenizer, model.source_language)
     result = tune_lines(partial(open_model_decoder, str(model_dir), pop_limit), [pair.code for pair in pairs],
                         references, model.weights, processes, settings.tune_nbest, on_iteration=on_iteration,
                         **tuner_options(settings))
     if save:
         model.with_weights(result.weights).save()
     return result
+
+
+def reference_words(pairs, tokenizer, code_language: str) -> list[list[str]]:
+    """The words of each pair's text as training cut them: about its code's tokens (`text.tokenize_about`), or
+    from the text alone where the code does not parse."""
+    from pseudogen.syntax.frontends import get_frontend
+    from pseudogen.text import tokenize_about
+
+    if getattr(tokenizer, "lang", None) != "ja":  # only Japanese keeps code tokens whole
+        return [tokenizer.tokenize(pair.text) for pair in pairs]
+    frontend = get_frontend(code_language)
+    words = []
+    for pair in pairs:
+        try:
+            leaves = frontend.parse(pair.code).leaves()
+        except (PseudogenError, RecursionError):
+            leaves = []
+        words.append(tokenize_about(tokenizer, pair.text, leaves))
+    return words
 
 
 def describe_tuning(result: TuningResult, saved_to: str | Path | None) -> str:
