@@ -6,6 +6,8 @@
   var JOINER = '@.@';
   var NO_SPACE_BEFORE = [JOINER, ',', '.', ':', ';', ')'];
   var NO_SPACE_AFTER = [JOINER, '('];
+  var ASCII = /^[\x00-\x7f]*$/;
+  var japanese = false;  // the shown translation is Japanese: only two ASCII words (code) have a space between
 
   var $ = function (id) { return document.getElementById(id); };
   var code, gutter, rows, status, modelSelect, exampleSelect, live;
@@ -202,6 +204,7 @@
 
   function show(document_, seconds) {
     rows.textContent = '';
+    japanese = ((window.pseudogenModels || {})[document_.model] || {}).text_language === 'ja';
     var problems = [];
     document_.segments.forEach(function (segment, index) {
       rows.appendChild(row(segment, index));
@@ -292,7 +295,8 @@
     words.forEach(function (item, index) {
       var word = item.word;
       var previous = index ? words[index - 1].word : null;
-      if (index && NO_SPACE_BEFORE.indexOf(word) < 0 && NO_SPACE_AFTER.indexOf(previous) < 0) {
+      if (index && NO_SPACE_BEFORE.indexOf(word) < 0 && NO_SPACE_AFTER.indexOf(previous) < 0 &&
+          !(japanese && !(ASCII.test(word) && ASCII.test(previous)))) {
         td.appendChild(document.createTextNode(' '));
       }
       var span = document.createElement('span');
