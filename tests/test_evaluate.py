@@ -220,6 +220,8 @@ JA_REFERENCE = ["リストをタプルに変換する", "aListの要素数を見
 
 
 def test_japanese_headline_is_sacrebleu_ja_mecab_and_chrf():
+    pytest.importorskip("fugashi")
+    pytest.importorskip("MeCab")
     from pseudogen.evaluate.report import bleu_tokenization, corpus_tokenizer
 
     assert bleu_tokenization("ja") == "ja-mecab" and bleu_tokenization("en") == "13a"

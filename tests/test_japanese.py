@@ -8,6 +8,9 @@ import pytest
 from pseudogen.cli import main
 from pseudogen.files.columns import width
 
+pytest.importorskip("fugashi")  # the `ja` extra, which `make test` installs
+pytest.importorskip("MeCab")
+
 NAMES = ["リスト", "タプル", "文字列", "辞書", "aList", "data", "items", "names"]
 MULTIESE_FILE = f"""# a tiny corpus in the notation of multiese
 
