@@ -334,10 +334,9 @@ class _FileState:
     keyword_options: int = 0
 
 
-def read_descriptions(path: Path, corpus_synonyms: dict[str, str], warn: Warn,
-                      state: _FileState | None = None) -> Iterator[Description]:
-    """The (code line, description template) pairs of one corpus file, synonyms and `__X__`/`__Y__` applied."""
-    state = state or _FileState(_Synonyms(corpus_synonyms))
+def read_descriptions(path: Path, state: _FileState, warn: Warn) -> Iterator[Description]:
+    """The (code line, description template) pairs of one corpus file, synonyms and `__X__`/`__Y__` applied;
+    the file's annotations update `state` as they come."""
     for block in read_blocks(path, warn):
         texts = _read_body(block, state, warn)
         if not texts:
@@ -476,7 +475,7 @@ def collect_descriptions(source: Path, warn: Warn) -> tuple[dict[str, list[Descr
     options = 0
     for path in corpus_files(source):
         state = _FileState(_Synonyms(corpus_synonyms))
-        for description in read_descriptions(path, corpus_synonyms, warn, state):
+        for description in read_descriptions(path, state, warn):
             if not _JAPANESE.search(description.template):
                 warn(PseudogenError(f"{description.template!r} is not Japanese: left out", description.place))
                 continue
