@@ -166,7 +166,7 @@ def source_keys(text: str) -> list[tuple]:
         if i + 1 < count and tokens[i + 1] == "(" and tok not in "()":
             if open_nodes:
                 open_nodes[-1][2] += 1
-            open_nodes.append([len(keys), unquote_atom(tok), 0])
+            open_nodes.append([len(keys), tok if tok[0] != '"' else unquote_atom(tok), 0])
             keys.append(())
             i += 2
             continue
