@@ -139,16 +139,23 @@ def corpus_stats(corpus: str, text_language: str) -> None:
 
 @corpus_group.command("import-spoc")
 @click.argument("tsv_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@options("output", "into-split", command="corpus import-spoc", required=("output",),
+@options("output", "into-split", "shuffle-programs", command="corpus import-spoc", required=("output",),
          help={"output": "Corpus directory to write."})
-def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, into_split: str) -> None:
+def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, into_split: str,
+                       shuffle_programs: int | None) -> None:
     """Write the annotated lines of SPoC TSV files as one split of a corpus directory."""
-    from pseudogen.corpus.spoc import import_spoc
+    from pathlib import Path
+
+    from pseudogen.corpus.spoc import import_spoc, tuning_boundary
 
     report = _BadLineReport()
-    lines = import_spoc(tsv_files, output, into_split, report)
+    lines = import_spoc(tsv_files, output, into_split, report, shuffle_seed=shuffle_programs)
     programs = len({line.program for line in lines})
     click.echo(f"wrote {len(lines)} pairs from {programs} programs to {output}/{into_split}.*{report.summary()}")
+    if shuffle_programs is not None and len(lines) > 1500:
+        boundary = tuning_boundary(Path(output) / f"{into_split}.programs", 1500)
+        click.echo(f"the first whole programs with 1500 lines or more end at line {boundary}: "
+                   f"tune with --tune-lines 1-{boundary}")
 
 
 @corpus_group.command("import-jsonl")

@@ -20,6 +20,7 @@ from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
 
 _FRONTENDS = {
+    "cpp": ("pseudogen.syntax.cpp", "CppFrontend"),
     "python": ("pseudogen.syntax.python", "PythonFrontend"),
 }
 _PACKAGE = Path(__file__).resolve().parent.parent
