@@ -225,15 +225,17 @@ def rules_group() -> None:
     """Inspect a model's rule table (a model directory or a rules.sqlite file)."""
 
 
-def _model_or_default(model: str | None, old_positional: str | None = None, command: str = ""):
-    """The model directory given with -m, an old positional one (with a note), or the default model."""
+def _model_or_default(model: str | None, old_positional: str | None = None, command: str = "",
+                      code_language: str | None = None):
+    """The model given with -m (a directory, a checkpoint or a model's name), an old positional one (with a
+    note), or the named model of `code_language` (Python's when not known)."""
     from pseudogen.config import deprecation_note
-    from pseudogen.pipeline import default_model_or_error
+    from pseudogen.model_names import resolve_model
 
     if old_positional is not None:
         deprecation_note(f"the model as an argument of `pseudogen {command}`", "-m/--model")
-        return model or old_positional
-    return model or default_model_or_error()
+        return resolve_model(model or old_positional)
+    return resolve_model(model, code_language)
 
 
 @rules_group.command("dump")
@@ -288,7 +290,10 @@ def translate_command(paths, model, output, format, lines, comments, exclude, wi
     """
     from pseudogen.files.run import translate_to
 
-    marked = translate_to(paths or ("-",), _model_or_default(model), output=output, format=format,
+    from pseudogen.syntax.frontends import language_of_paths
+
+    model_dir = _model_or_default(model, code_language=language_of_paths(paths))
+    marked = translate_to(paths or ("-",), model_dir, output=output, format=format,
                           lines=lines, comments=comments, exclude=exclude, width=width, nbest=nbest,
                           explain=explain, pop_limit=pop_limit, beam=beam, processes=processes,
                           max_file_bytes=max_file_bytes, max_statement_chars=max_statement_chars, quiet=quiet,
@@ -316,7 +321,7 @@ def serve_command(model, host, port, processes, max_body_bytes, max_statements, 
     from pseudogen.web.serve import serve
 
     limits = Limits(max_body_bytes, max_statements, max_statement_chars, time_limit, log_code)
-    serve(list(model) or [_model_or_default(None)], host, port, limits, processes or os.cpu_count() or 1,
+    serve([_model_or_default(name) for name in model] or [_model_or_default(None)], host, port, limits, processes or os.cpu_count() or 1,
           note=lambda line: click.echo(line, err=True))
 
 
@@ -348,18 +353,27 @@ def train_command(corpus, output, default, config, resume, stop_after, quiet, **
     """
     from pseudogen.config import TrainConfig
     from pseudogen.corpus.resolve import resolve_corpus
-    from pseudogen.pipeline import TqdmProgress, default_corpus_dir, default_model_dir, train
+    from pseudogen.pipeline import TqdmProgress, train
 
+    layers = _settings_layers(config, values, TRAIN_SETTINGS)
+    progress = TqdmProgress(disable=quiet)
     if default:
-        corpus_dir = default_corpus_dir(corpus)
-        output = output or str(default_model_dir())
+        from pseudogen.model_names import for_languages, model_dir
+
+        given = TrainConfig.from_layers(*layers).options()
+        asked = {name: given[name] for layer, _ in layers for name in ("code-language", "text-language")
+                 if name in layer}
+        named = for_languages(asked.get("code-language"), asked.get("text-language"))
+        corpus_dir = named.corpus_dir(corpus, progress)
+        output = output or str(model_dir(named.name))
+        layers = [({"code-language": named.code_language, "text-language": named.text_language, **named.settings},
+                   f"the {named.name} model"), *layers]
     elif corpus is None or output is None:
         raise PseudogenError("give CORPUS and -o MODEL_DIR, or --default")
     else:
         corpus_dir = resolve_corpus(corpus)
-    settings = TrainConfig.from_layers(*_settings_layers(config, values, TRAIN_SETTINGS))
-    report = train(corpus_dir, output, settings, resume=resume, progress=TqdmProgress(disable=quiet),
-                   stop_after=stop_after)
+    settings = TrainConfig.from_layers(*layers)
+    report = train(corpus_dir, output, settings, resume=resume, progress=progress, stop_after=stop_after)
     click.echo(report.table())
 
 

@@ -36,8 +36,9 @@ from pseudogen.neural.config import NEURAL_OPTIONS
 from pseudogen.pipeline import STAGE_NAMES
 
 COMMAND_OPTIONS: tuple[Option, ...] = (
-    Option("model", str, None, "Model directory to use (default: the default model, made by "
-           "`pseudogen train --default`).", short="-m", metavar="DIR"),
+    Option("model", str, None, "Model directory, neural checkpoint or named model such as python-en (default: "
+           "the named model of the code's language, made by `pseudogen train --default`).", short="-m",
+           metavar="MODEL"),
     Option("output", str, None, "Where to write.", short="-o", metavar="PATH"),
     Option("config", str, None, "TOML file of settings, keys as the option names (the command line wins).",
            metavar="FILE"),
@@ -51,7 +52,8 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("resume", bool, False, "Reuse the stages a previous run finished with the same settings and inputs."),
     Option("stop-after", str, None, "Stop after this stage (its files are in MODEL_DIR/stages/).",
            choices=STAGE_NAMES),
-    Option("default", bool, False, "The default Python->English model from the Django corpus, in the user cache."),
+    Option("default", bool, False, "Build the named model of the languages given (--code-language, -l) into the "
+           "user cache, from its own corpus: python-en (Python -> English, Django and the supplement) by default."),
     Option("nbest", int, 0, "Print the N best distinct translations of each statement (Moses n-best form).",
            minimum=0, maximum=10000),
     Option("explain", bool, False, "After each translation, the rule and source subtree of every phrase."),

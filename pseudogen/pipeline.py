@@ -50,25 +50,20 @@ from pseudogen.stages import StageContext
 
 DEFAULT_CORPUS = "django+python-extra"  # Django (fetched if it is not here) and the modern-Python supplement
 FETCHED_CORPUS = "django"
-DEFAULT_MODEL_NAME = "python-en"
 
 
 def default_model_dir() -> Path:
     """Where the default model lives: `$XDG_CACHE_HOME/pseudogen/models/python-en` (or ~/.cache/...)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pseudogen" / "models" / DEFAULT_MODEL_NAME
+    from pseudogen.model_names import model_dir
 
-
-DEFAULT_MODEL_COMMAND = "pseudogen train --default"
+    return model_dir()
 
 
 def default_model_or_error() -> Path:
     """The default model's directory, or an error that says which command makes it."""
-    path = default_model_dir()
-    if not (path / "model.toml").is_file():
-        raise PseudogenError(f"no model given and no default model at {path}; "
-                             f"make it with `{DEFAULT_MODEL_COMMAND}` (or `make demo`), or give --model")
-    return path
+    from pseudogen.model_names import resolve_model
+
+    return resolve_model(None)
 
 
 # -- progress -----------------------------------------------------------------------------

@@ -210,6 +210,6 @@ def test_cli_evaluate_needs_a_model_and_a_corpus(corpus, tmp_path, monkeypatch, 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     result = runner.invoke(main, ["evaluate", str(corpus)])
     assert result.exit_code == 1
-    assert "no model given and no default model" in result.output and "give --model" in result.output
+    assert "no model given, and the model 'python-en'" in result.output and "give --model" in result.output
     result = runner.invoke(main, ["evaluate"])
     assert result.exit_code == 1 and "give the CORPUS to score against" in result.output

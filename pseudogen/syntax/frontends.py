@@ -23,6 +23,7 @@ _FRONTENDS = {
     "cpp": ("pseudogen.syntax.cpp", "CppFrontend"),
     "python": ("pseudogen.syntax.python", "PythonFrontend"),
 }
+_EXTENSIONS = {".py": "python", ".pyw": "python", ".pyi": "python"}  # a file's language, by its suffix
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -41,6 +42,17 @@ class Frontend(Protocol):
 def languages() -> list[str]:
     """Names of the languages that have a frontend."""
     return sorted(_FRONTENDS)
+
+
+def language_of_path(path: str | Path) -> Optional[str]:
+    """The programming language of a file, by its suffix (None when not known)."""
+    return _EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def language_of_paths(paths: Iterable[str | Path]) -> Optional[str]:
+    """The one language of the files among `paths` (None when there are several, or none known)."""
+    found = {language_of_path(path) for path in paths} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def rules_path(language: str) -> Path:
