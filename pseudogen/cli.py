@@ -490,13 +490,14 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
 @main.command("evaluate")
 @click.argument("corpus", required=False)
 @click.argument("old_corpus", required=False, metavar="")
-@options("model", "hypotheses", "split", "text-language", "by-construct", "json", "translations", "processes",
-         "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
+@options("model", "hypotheses", "split", "text-language", "code-language", "by-construct", "json", "translations",
+         "processes", "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
          help={"text-language": "With --hypotheses: the language of the text side.",
+               "code-language": "With --hypotheses: the language of the code side (for --by-construct).",
                "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
-def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, by_construct, json, translations,
-                     processes, pop_limit, beam) -> None:
+def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, code_language, by_construct, json,
+                     translations, processes, pop_limit, beam) -> None:
     """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a), RIBES, exact match.
 
     With -m MODEL (a statistical model or a neural checkpoint; by default the
@@ -513,7 +514,7 @@ def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language
         raise PseudogenError("give the CORPUS to score against")
     command = "pseudogen " + " ".join(sys.argv[1:])
     if hypotheses:
-        report = evaluate_output_file(hypotheses, corpus, split, text_language, by_construct, command)
+        report = evaluate_output_file(hypotheses, corpus, split, text_language, by_construct, command, code_language)
     else:
         def warn(place: str, message: str) -> None:
             click.echo(f"error: {place}: {message}", err=True)

@@ -16,10 +16,16 @@ imports, ...) shows it. A line is classified in two steps:
 A line that does not parse (a fragment of a statement that spans lines) falls
 back to its tokens: an ``=`` token makes an assignment, ``+=`` and the like an
 augmented assignment; anything else is ``other``.
+
+That is Python's grouping. Every frontend has its own: `constructs` (the
+groups, in report order) and `construct(line)`; `classifier(language)` gives
+both for a language (`pseudogen.syntax.cpp` groups C++ lines by the type of
+their tree-sitter tree: declaration, input, output, if/else, for...).
 """
 from __future__ import annotations
 
 import ast
+from typing import Callable
 
 CONSTRUCTS = (
     "assignment", "augmented assignment", "call/expression", "if/elif/else", "for", "while", "def",
@@ -95,3 +101,13 @@ def construct_of(code_line: str) -> str:
     if len(module.body) != 1:
         return "other"
     return construct_of_label(type(module.body[0]).__name__)
+
+
+def classifier(language: str = "python") -> tuple[tuple[str, ...], Callable[[str], str]]:
+    """The construct groups of a programming language, in report order, and its line -> group function."""
+    if language == "python":
+        return CONSTRUCTS, construct_of
+    from pseudogen.syntax.frontends import get_frontend
+
+    frontend = get_frontend(language)
+    return tuple(frontend.constructs), frontend.construct

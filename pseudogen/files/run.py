@@ -29,10 +29,9 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
     """`pseudogen translate`: translate the files and write them in `format`; report each problem, count them."""
 
     model = str(model)  # a Path from the default model's place, or what the user gave
-    files = list(find_files(paths, exclude))
     if lines and format == "text" and (nbest or explain):
+        files = list(find_files(paths, exclude))
         return _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report)
-    options = FormatOptions(comments, width, len(files) > 1, explain, nbest, model, lines)
     detail = Detail(nbest, format in NEEDS_SOURCES, explain)
     problems = 0
 
@@ -46,6 +45,8 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
 
     with FileTranslator(model, processes, beam, pop_limit, max_statement_chars, detail) as translator, \
             open_output(output) as out:
+        files = list(find_files(paths, exclude, translator.language))
+        options = FormatOptions(comments, width, len(files) > 1, explain, nbest, model, lines)
         progress = StatementProgress(disable=quiet)
         try:
             stream = reported(translator.translate_paths(files, lines, max_file_bytes, progress))

@@ -69,6 +69,24 @@ _CLASS = ("struct _ {\n", "\n};")
 
 MAX_LINE_BYTES = 100_000
 
+CONSTRUCTS = (
+    "declaration", "assignment", "input", "output", "call/expression", "if/else", "for", "while",
+    "switch/case", "return", "break/continue", "function", "class/struct", "preprocessor/using", "other",
+)
+_GROUPS = {
+    "declaration": "declaration", "field_declaration": "declaration", "type_definition": "declaration",
+    "alias_declaration": "declaration", "if_statement": "if/else", "else_clause": "if/else",
+    "for_statement": "for", "for_range_loop": "for", "while_statement": "while", "do_statement": "while",
+    "switch_statement": "switch/case", "case_statement": "switch/case", "return_statement": "return",
+    "break_statement": "break/continue", "continue_statement": "break/continue", "goto_statement": "break/continue",
+    "function_definition": "function", "template_declaration": "function", "struct_specifier": "class/struct",
+    "class_specifier": "class/struct", "access_specifier": "class/struct", "using_declaration": "preprocessor/using",
+    "namespace_definition": "preprocessor/using",
+}
+# The first token of an expression that reads or writes a stream.
+_STREAMS = {"cin": "input", "scanf": "input", "getline": "input", "getchar": "input", "gets": "input",
+            "cout": "output", "cerr": "output", "printf": "output", "puts": "output", "putchar": "output"}
+
 
 class Completion(NamedTuple):
     """A program around the line: `before` + line + `after`."""
@@ -103,22 +121,33 @@ class CppFrontend:
         parsed = parse_line(line)
         return [text for _, text in _tokens_in(parsed.program_root, parsed.keeps)]
 
-    def construct(self, line: str) -> str:
-        """The construct group of a line (`CONSTRUCTS`), for scores by construct."""
-        from pseudogen.syntax.cpp_constructs import construct_of_tree
+    constructs = CONSTRUCTS
 
+    def construct(self, line: str) -> str:
+        """The construct group of a line (one of `CONSTRUCTS`), for scores by construct."""
         try:
             return construct_of_tree(self.parse_raw(line))
         except PseudogenError:
             return "other"
 
-    constructs = property(lambda self: _constructs())
 
+# -- constructs ---------------------------------------------------------------------------
 
-def _constructs() -> tuple[str, ...]:
-    from pseudogen.syntax.cpp_constructs import CONSTRUCTS
-
-    return CONSTRUCTS
+def construct_of_tree(tree: Tree) -> str:
+    """The construct group of a raw tree, by its root's type (and, for an expression, what it does)."""
+    label = tree.label
+    if label == "expression_statement" and tree.children and isinstance(tree.children[0], Tree):
+        tree, label = tree.children[0], tree.children[0].label
+    if label in _GROUPS:
+        return _GROUPS[label]
+    if label.startswith("preproc_"):
+        return "preprocessor/using"
+    first = tree.leaves()[0] if tree.leaves() else ""
+    if label in ("binary_expression", "call_expression") and first in _STREAMS:
+        return _STREAMS[first]
+    if label in ("assignment_expression", "update_expression"):
+        return "assignment"
+    return "call/expression" if label.endswith("_expression") else "other"
 
 
 # -- tree-sitter ------------------------------------------------------------------------

@@ -47,9 +47,12 @@ class SpaceTokenizer:
 #: The dot inside a dotted name as a token of its own (`self @.@ state`, see `pseudogen.text.en`;
 #: Moses writes a split hyphen "@-@").
 JOINER = "@.@"
+#: The other separators of a qualified name, split the same way: C++'s `p->next`
+#: (`p @->@ next`) and `std::sort` (`std @::@ sort`). Each joiner maps to what it stands for.
+JOINERS = {JOINER: ".", "@->@": "->", "@::@": "::"}
 #: Tokens that are glue rather than words: the aligner leaves them unlinked, so that rule
 #: extraction puts each into the smallest rule that spans it.
-NEVER_ALIGNED = frozenset({JOINER})
+NEVER_ALIGNED = frozenset(JOINERS)
 
 TOKEN_SPACE = "\u2581"
 

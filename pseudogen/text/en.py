@@ -18,7 +18,8 @@ cannot put them back, so this tokenizer works from whitespace instead:
    loses its parentheses. What remains is one token: a word, identifier,
    dotted name, number (`3.14`) or literal. A chunk of punctuation alone
    (`...`, `-`, `--`) is one token.
-3. A dotted name is cut at its dots, each dot becoming the joiner token `@.@`:
+3. A dotted name is cut at its dots, each dot becoming the joiner token `@.@`
+   (and so are C++'s `p->next`, `p @->@ next`, and `std::sort`, `std @::@ sort`):
    `self._cache.get` is `self @.@ _cache @.@ get`. The code side has
    `self`, `_cache` and `get` as leaves of their own (an attribute access is a
    tree), so each part aligns to its leaf and a rule such as
@@ -29,8 +30,9 @@ cannot put them back, so this tokenizer works from whitespace instead:
 
 Detokenization joins tokens with single spaces, except before a closing token
 (`.`, `,`, `)`, ...) and after an opening bracket, which is the inverse of step 2,
-and it writes `@.@` as a dot glued to both neighbours, the inverse of step 3 (so
-a text that has `@.@` standing alone comes back with a dot there instead).
+and it writes `@.@` as a dot glued to both neighbours (`@->@` as `->`, `@::@` as
+`::`), the inverse of step 3 (so a text that has `@.@` standing alone comes back
+with a dot there instead).
 So detokenize(tokenize(s)) == s for every sentence whose spacing is that of
 ordinary written English, up to runs of whitespace, which become one space.
 `tools/bench_tokenize.py` measures the exact round-trip rate on the Django
@@ -40,7 +42,7 @@ from __future__ import annotations
 
 import re
 
-from pseudogen.text import JOINER
+from pseudogen.text import JOINERS
 
 
 def quoted_literal_pattern(word_chars: str = r"\w") -> str:
@@ -60,7 +62,9 @@ QUOTED_LITERAL = quoted_literal_pattern()
 CHUNK = re.compile(rf"(?:{QUOTED_LITERAL}|\S)+")
 _LITERAL = re.compile(QUOTED_LITERAL)
 
-_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:(?:\.|->|::)[A-Za-z_]\w*)+")
+_SEPARATOR = re.compile(r"(\.|->|::)")
+_JOINER_OF = {symbol: joiner for joiner, symbol in JOINERS.items()}
 _TRAILING = frozenset(".,;:!?")
 _OPENING = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = {")": "(", "]": "[", "}": "{"}
@@ -83,8 +87,8 @@ class EnglishTokenizer:
         pieces: list[str] = []
         glue_next = True
         for token in tokens:
-            if token == JOINER:
-                pieces.append(".")
+            if token in JOINERS:
+                pieces.append(JOINERS[token])
                 glue_next = True
                 continue
             if not glue_next and not _is_closing(token):
@@ -95,14 +99,11 @@ class EnglishTokenizer:
 
 
 def split_dotted_name(token: str) -> list[str]:
-    """`self.state` -> `self @.@ state`; any other token stays whole."""
+    """`self.state` -> `self @.@ state` (`p->x` -> `p @->@ x`, `a::b` -> `a @::@ b`); any other token stays whole."""
     if not _DOTTED_NAME.fullmatch(token):
         return [token]
-    parts = token.split(".")
-    split = [parts[0]]
-    for part in parts[1:]:
-        split += [JOINER, part]
-    return split
+    parts = _SEPARATOR.split(token)
+    return [_JOINER_OF.get(part, part) for part in parts]
 
 
 def _is_closing(token: str) -> bool:
