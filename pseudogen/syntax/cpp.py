@@ -57,6 +57,9 @@ WHOLE_TOKENS = frozenset({
 # Nodes whose `{` and `}` delimit a block (layout), not a value (`{1, 2}` keeps its braces).
 BLOCKS = frozenset({"compound_statement", "field_declaration_list", "declaration_list"})
 BRACES = frozenset({"{", "}"})
+# Tokens that only delimit (rules/cpp.rules drops them: the node around them says what they mean).
+PUNCTUATION = frozenset({"(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "->", "::", "..."})
+TEMPLATE_LISTS = frozenset({"template_argument_list", "template_parameter_list"})  # their `<` `>` are brackets
 COMMENT = "comment"
 
 # A leading `}` closes the block of the construct that the next keyword continues.
@@ -117,9 +120,11 @@ class CppFrontend:
         return convert(parsed.node, parsed.keeps)
 
     def tokens(self, line: str) -> list[str]:
-        """The line's tokens as tree-sitter's lexer reads them, less comments and block braces."""
+        """The line's tokens as tree-sitter's lexer reads them, less comments and punctuation: what the leaves of
+        the concrete tree carry."""
         parsed = parse_line(line)
-        return [text for _, text in _tokens_in(parsed.program_root, parsed.keeps)]
+        return [text for node, text in _tokens_in(parsed.program_root, parsed.keeps)
+                if text not in PUNCTUATION and not (text in "<>" and node.parent.type in TEMPLATE_LISTS)]
 
     constructs = CONSTRUCTS
 
