@@ -23,6 +23,7 @@ gives the line where the first programs reach a number of lines, for
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -142,3 +143,51 @@ def import_spoc(
     write_split(corpus_dir, split, spoc_pairs(lines))
     write_lines_atomic(Path(corpus_dir) / f"{split}.programs", program_table(lines))
     return lines
+
+
+# -- the corpus of the named model cpp-en ---------------------------------------------------
+
+SPOC_TRAIN_FILES = ("spoc-testp.tsv", "spoc-testw.tsv")
+SPOC_DEV_FILE = "spoc-train-eval.tsv"
+DEV_SEED = 13
+TUNE_LINES = 1500
+
+
+def spoc_corpus_dir(explicit: str | None = None, progress=None) -> Path:
+    """The corpus of the `cpp-en` model: `explicit` if given, else SPoC imported into the user cache.
+
+    SPoC's TSV files are looked for in a `spoc/` folder where corpora are found
+    (`$PSEUDOGEN_DATA`, `../shared/corpora`, the cache); `spoc-testp.tsv` and
+    `spoc-testw.tsv` become train, `spoc-train-eval.tsv` dev, its programs in
+    the order drawn with seed `DEV_SEED`, so that the model tunes on the first
+    whole programs of about `TUNE_LINES` lines (`spoc_tune_lines`) and is scored
+    on the others.
+    """
+    from pseudogen.corpus.resolve import cache_dir, data_roots, resolve_corpus
+
+    if explicit:
+        return resolve_corpus(explicit)
+    target = cache_dir() / "spoc"
+    if (target / "train.code").is_file() and (target / "dev.code").is_file():
+        return target
+    for root in data_roots():
+        folder = root / "spoc"
+        if all((folder / name).is_file() for name in (*SPOC_TRAIN_FILES, SPOC_DEV_FILE)):
+            break
+    else:
+        raise PseudogenError("no SPoC corpus found: put spoc-testp.tsv, spoc-testw.tsv and spoc-train-eval.tsv "
+                             "(https://sumith1896.github.io/spoc/) in $PSEUDOGEN_DATA/spoc, or give a CORPUS")
+    if progress is not None:
+        progress.note(f"importing SPoC from {folder} into {target}")
+    staging = target.with_name("spoc.partial")
+    import_spoc([folder / name for name in SPOC_TRAIN_FILES], staging, "train")
+    import_spoc([folder / SPOC_DEV_FILE], staging, "dev", shuffle_seed=DEV_SEED)
+    if target.exists():
+        shutil.rmtree(target)  # an incomplete import
+    staging.replace(target)
+    return target
+
+
+def spoc_tune_lines() -> str:
+    """`--tune-lines` for the cpp-en model: the first whole programs of its dev split, about `TUNE_LINES` lines."""
+    return f"1-{tuning_boundary(spoc_corpus_dir() / 'dev.programs', TUNE_LINES)}"
