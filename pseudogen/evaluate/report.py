@@ -99,10 +99,11 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def corpus_tokenizer(lang: str = "en") -> tuple[str, Callable[[str], list[str]]]:
-    """The corpus tokenisation of a natural language: its name and a str -> words function."""
+def corpus_tokenizer(lang: str = "en", code_language: str | None = None) -> tuple[str, Callable[[str], list[str]]]:
+    """The corpus tokenisation of a natural language (describing `code_language`): its name and a str -> words
+    function."""
     from pseudogen.text import get_tokenizer
-    return f"{lang} tokenizer", get_tokenizer(lang).tokenize
+    return f"{lang} tokenizer", get_tokenizer(lang, code_language).tokenize
 
 
 def _check_lengths(hypotheses: Sequence[str], references: Sequence[str], code_lines: Sequence[str] | None) -> None:

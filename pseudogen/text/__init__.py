@@ -75,9 +75,16 @@ _TOKENIZERS = {
 LANGUAGES = tuple(_TOKENIZERS)
 
 
-def get_tokenizer(lang: str) -> Tokenizer:
-    """The tokenizer for a language code (`en`, `ja`, `space`)."""
+def get_tokenizer(lang: str, code_language: str | None = None) -> Tokenizer:
+    """The tokenizer for a language code (`en`, `ja`, `space`), for text that describes `code_language`.
+
+    How text quotes code depends on the code: a tokenizer whose class takes a
+    `code_language` argument is given it (`EnglishTokenizer` splits the
+    subscripts that C++ pseudo-code quotes, `a[i]`, into tokens)."""
     if lang not in _TOKENIZERS:
         raise PseudogenError(f"no tokenizer for language {lang!r}; known: {', '.join(LANGUAGES)}")
     module_name, class_name = _TOKENIZERS[lang]
-    return getattr(importlib.import_module(module_name), class_name)()
+    tokenizer_class = getattr(importlib.import_module(module_name), class_name)
+    if code_language is not None and "code_language" in getattr(tokenizer_class, "__init__").__code__.co_varnames:
+        return tokenizer_class(code_language=code_language)
+    return tokenizer_class()
