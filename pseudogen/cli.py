@@ -86,9 +86,10 @@ class _BadLineReport:
 
 @main.command("tokenize")
 @_input_argument
-@options("text-language", "detokenize", "output", command="tokenize",
-         help={"output": "File to write (default: stdout)."})
-def tokenize_command(input_file, text_language, detokenize, output) -> None:
+@options("text-language", "code-language", "detokenize", "output", command="tokenize",
+         help={"output": "File to write (default: stdout).",
+               "code-language": "The programming language the text describes (C++: subscripts are split)."})
+def tokenize_command(input_file, text_language, code_language, detokenize, output) -> None:
     """Tokenize text, one sentence per line (INPUT: a file, or - for stdin, the default).
 
     Tokens come out separated by spaces; a space inside a token (a quoted
@@ -101,7 +102,8 @@ def tokenize_command(input_file, text_language, detokenize, output) -> None:
     report = _BadLineReport()
     name = getattr(input_file, "name", "<stdin>")
     with open_output(output) as out:
-        for line in tokenize_stream(input_file, get_tokenizer(text_language), detokenize, report, name):
+        for line in tokenize_stream(input_file, get_tokenizer(text_language, code_language), detokenize, report,
+                                    name):
             out.write(line + "\n")
     if report.count:
         sys.exit(1)

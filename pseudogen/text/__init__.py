@@ -19,6 +19,7 @@ and `split_tokens` reverses it.
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Protocol
 
 from pseudogen.errors import PseudogenError
@@ -85,6 +86,6 @@ def get_tokenizer(lang: str, code_language: str | None = None) -> Tokenizer:
         raise PseudogenError(f"no tokenizer for language {lang!r}; known: {', '.join(LANGUAGES)}")
     module_name, class_name = _TOKENIZERS[lang]
     tokenizer_class = getattr(importlib.import_module(module_name), class_name)
-    if code_language is not None and "code_language" in getattr(tokenizer_class, "__init__").__code__.co_varnames:
+    if code_language is not None and "code_language" in inspect.signature(tokenizer_class).parameters:
         return tokenizer_class(code_language=code_language)
     return tokenizer_class()
