@@ -106,7 +106,8 @@ def test_unparsable_lines_are_user_errors(cpp, line, message):
 
 def test_deep_nesting_is_a_tree_not_a_crash(cpp):
     line = "x = " + "(" * 3000 + "1" + ")" * 3000 + ";"
-    assert cpp.parse(line).leaves()[-1] == "1"
+    leaves = cpp.parse(line).leaves()
+    assert leaves.count("(") == 3000 and "1" in leaves
 
 
 @pytest.mark.parametrize("line, construct", [
