@@ -167,3 +167,16 @@ def test_size_limits(runner, sample_cpp_model, tmp_path):
     long.write_text("int x = " + " + ".join(["1"] * 400) + ";\n", encoding="utf-8")
     result = runner.invoke(main, ["translate", str(long), "-m", str(sample_cpp_model), "--max-statement-chars", "100"])
     assert result.exit_code == 1 and "over the limit of 100" in result.stderr
+
+
+@pytest.mark.slow
+def test_evaluate_by_construct_groups_cpp_lines(runner, sample_cpp_model):
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample-cpp"
+    result = runner.invoke(main, ["evaluate", str(corpus), "-m", str(sample_cpp_model), "--by-construct", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "input" in result.stdout and "declaration" in result.stdout and "if/else" in result.stdout
+    assert "augmented assignment" not in result.stdout  # Python's groups
+    rules = runner.invoke(main, ["rules", "query", "cin >> a;", "-m", str(sample_cpp_model), "--code-language", "cpp"])
+    assert rules.exit_code == 0 and "(binary_expression (Name cin) (>> >>) (Name a))" in rules.stdout
