@@ -279,11 +279,12 @@ def rules_query(code, old_code, model, tree, code_language):
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
 def translate_command(paths, model, output, format, lines, comments, exclude, width, nbest, explain, pop_limit,
                       beam, processes, max_file_bytes, max_statement_chars, quiet) -> None:
-    """Translate Python files into pseudo-code, a line per statement laid out as the code's blocks.
+    """Translate source files (Python, C++) into pseudo-code, a line per statement laid out as the code's blocks.
 
-    PATH is a file, a directory (its *.py files, recursively) or - for stdin
-    (the default). MODEL is a statistical model directory or a neural
-    checkpoint (default: the default model). Comments and blank lines are kept,
+    PATH is a file, a directory (its files of the model's language, *.py or
+    *.cpp..., recursively) or - for stdin (the default). MODEL is a
+    statistical model directory, a neural checkpoint or a model's name
+    (default: the named model of the files' language). Comments and blank lines are kept,
     a docstring becomes one line, and a span that does not parse is marked with
     its error while the rest is translated. With --lines, each line is one
     statement, as corpora are written. The exit status is 1 when anything was
