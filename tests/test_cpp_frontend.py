@@ -124,3 +124,18 @@ def test_constructs(cpp, line, construct):
 
 def test_tokens_come_from_the_lexer(cpp):
     assert cpp.tokens("} else if (s[i] == 'a') { // x") == ["else", "if", "s", "i", "==", "'a'"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("{}()[];:,.<>=+-*/&|!?'\"\\#ab1 \t\n")) | st.characters(), max_size=30))
+def test_any_text_gives_a_tree_or_a_user_error(text):
+    frontend = get_frontend("cpp")
+    try:
+        tree = frontend.parse(text)
+    except PseudogenError:
+        return
+    assert tree.leaves()

@@ -112,7 +112,10 @@ class CppFrontend:
 
     def parse(self, line: str) -> Tree:
         """The concrete tree of one line: the raw tree rewritten by the rules file."""
-        return self.rules.apply(self.parse_raw(line))
+        tree = self.rules.apply(self.parse_raw(line))
+        if not tree.leaves():  # punctuation alone, such as `<>`
+            raise PseudogenError("nothing to translate: the line holds only punctuation")
+        return tree
 
     def parse_raw(self, line: str) -> Tree:
         """The tree of one line straight from tree-sitter, before the rules file."""
