@@ -142,7 +142,8 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
 
     `tokenize` is (name, function) for the corpus tokenisation, by default the
     English tokenizer; `code_lines` (the code of each pair) are needed for
-    `by_construct` (grouped as the frontend of `code_language` says); `generated_code` names the programming language when the
+    `by_construct` (grouped as the frontend of `code_language` says); `generated_code` names the programming
+    language when the
     outputs are code (space-separated tokens), which is then checked when it is
     one of `code_checks.CHECKED_LANGUAGES`.
     """
@@ -164,7 +165,8 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
         unknown_rate=unknown_rate(unk_counts, hyp_tok),
         statements_per_second=len(hypotheses) / seconds if seconds else None,
         seconds=seconds,
-        by_construct=bleu_by_construct(hyp_13a, ref_13a, code_lines, code_language) if by_construct and code_lines else {},
+        by_construct=(bleu_by_construct(hyp_13a, ref_13a, code_lines, code_language)
+                      if by_construct and code_lines else {}),
         split=split,
         command=command,
         code=code_report([h.split() for h in hypotheses]) if generated_code in CHECKED_LANGUAGES else None,
