@@ -142,10 +142,10 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
 
     `tokenize` is (name, function) for the corpus tokenisation, by default the
     English tokenizer; `code_lines` (the code of each pair) are needed for
-    `by_construct` (grouped as the frontend of `code_language` says); `generated_code` names the programming
-    language when the
-    outputs are code (space-separated tokens), which is then checked when it is
-    one of `code_checks.CHECKED_LANGUAGES`.
+    `by_construct` (grouped as the frontend of `code_language` says);
+    `generated_code` names the programming language when the outputs are code
+    (space-separated tokens), which is then checked when it is one of
+    `code_checks.CHECKED_LANGUAGES`.
     """
     _check_lengths(hypotheses, references, code_lines)
     name, split_words = tokenize or corpus_tokenizer("en")
