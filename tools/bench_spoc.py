@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--corpus", help="the SPoC corpus directory (default: the cpp-en model's, in the cache)")
     parser.add_argument("--lines", type=int, default=0, help="score the first N lines of dev-test only")
     parser.add_argument("-j", "--processes", type=int, default=2)
+    parser.add_argument("--examples", type=int, default=0, help="print the first N statements with their outputs")
     args = parser.parse_args()
     if not (args.model or args.train):
         parser.error("give --model MODEL_DIR or --train MODEL_DIR")
@@ -70,9 +71,10 @@ def main() -> None:
     dev = read_split(corpus, "dev")
     scored = dev[boundary:boundary + args.lines] if args.lines else dev[boundary:]
     wall, cpu = time.perf_counter(), cpu_seconds()
-    report, _ = evaluate_translator(partial(open_model_translator, str(model_dir)), scored, "en",
-                                    processes=args.processes, split=f"dev-test (dev lines {boundary + 1}-"
-                                    f"{boundary + len(scored)})", code_language="cpp")
+    report, outputs = evaluate_translator(partial(open_model_translator, str(model_dir)), scored, "en",
+                                          by_construct=True, processes=args.processes,
+                                          split=f"dev-test (dev lines {boundary + 1}-{boundary + len(scored)})",
+                                          code_language="cpp")
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     figures = tomllib.loads((model_dir / "model.toml").read_text(encoding="utf-8"))
     training = figures.get("signature", {}).get("training", {})
@@ -90,6 +92,13 @@ def main() -> None:
         print(f"training          {training.get('seconds', 0):.0f} s wall ({stages}); "
               f"{training.get('rules', '?')} rules")
     print(f"peak memory       {peak_mb():.0f} MB (this process or a worker)")
+    print(f"\n{'construct':<22} {'sentences':>9} {'BLEU':>7}")
+    for name, score in report.by_construct.items():
+        print(f"{name:<22} {score.sentences:>9} {score.bleu:>7.2f}")
+    if args.examples:
+        print()
+        for pair, output in list(zip(scored, outputs))[:args.examples]:
+            print(f"{pair.code}\n    reference  {pair.text}\n    pseudogen  {output}")
 
 
 if __name__ == "__main__":
