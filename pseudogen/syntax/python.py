@@ -59,13 +59,13 @@ class PythonFrontend:
     @property
     def constructs(self) -> tuple[str, ...]:
         """The construct groups of `construct`, in report order."""
-        from pseudogen.evaluate.constructs import CONSTRUCTS
+        from pseudogen.syntax.python_constructs import CONSTRUCTS
 
         return CONSTRUCTS
 
     def construct(self, line: str) -> str:
         """The construct group of a line (assignment, if/elif/else, def...), for scores by construct."""
-        from pseudogen.evaluate.constructs import construct_of
+        from pseudogen.syntax.python_constructs import construct_of
 
         return construct_of(line)
 
