@@ -44,6 +44,9 @@ NAMED_MODELS: dict[str, NamedModel] = {
     model.name: model for model in (
         NamedModel("python-en", "python", "en", "pseudogen.pipeline:default_corpus_dir",
                    "Python -> English, from the Django corpus and the modern-Python supplement"),
+        NamedModel("cpp-en", "cpp", "en", "pseudogen.corpus.spoc:spoc_corpus_dir",
+                   "C++ -> English, from SPoC (tuned on 1,501 lines of whole dev programs)",
+                   {"tune-lines": "1-1501"}),
     )
 }
 DEFAULT_NAME = "python-en"

@@ -89,7 +89,8 @@ def file_table(translated: TranslatedFile, prefix: str, options: FormatOptions) 
 def _row(translated: TranslatedFile, index: int, prefix: str) -> str:
     segment = translated.segments[index]
     found = translated.translations.get(index)
-    code = _code_cell(segment, prefix, found is not None and getattr(found, "sources", None) is not None)
+    code = _code_cell(segment, prefix, found is not None and getattr(found, "sources", None) is not None,
+                      translated.language)
     depth = INDENT * segment.depth
     if segment.kind == "comment":
         pseudo = ""
@@ -106,7 +107,7 @@ def _row(translated: TranslatedFile, index: int, prefix: str) -> str:
             f'<td class="pseudo">{pseudo}</td></tr>')
 
 
-def _code_cell(segment, prefix: str, with_tokens: bool) -> str:
+def _code_cell(segment, prefix: str, with_tokens: bool, language: str = "python") -> str:
     """The segment's code, indented to its column, each token a span with an id when words point at them."""
     lead = " " * segment.column
     if not with_tokens:
@@ -114,7 +115,7 @@ def _code_cell(segment, prefix: str, with_tokens: bool) -> str:
     text = lead + segment.code
     offsets = _line_offsets(text)
     pieces, position = [], 0
-    for number, (line, column, end_line, end_column) in enumerate(token_places(segment)):
+    for number, (line, column, end_line, end_column) in enumerate(token_places(segment, language)):
         start = offsets[line - segment.line] + column
         end = offsets[end_line - segment.line] + end_column
         pieces.append(html.escape(text[position:start]))
@@ -133,12 +134,15 @@ def _line_offsets(text: str) -> list[int]:
 
 
 def _words(words: Sequence[str], sources: Sequence[Sequence[int]], prefix: str) -> str:
-    """The words of a translation as spans that name their code tokens; the joiner @.@ glues, as in the text."""
+    """The words of a translation as spans that name their code tokens; the joiners (@.@, @->@, @::@) glue, as in
+    the text."""
+    from pseudogen.text import JOINERS
+
     pieces = []
     for number, (word, tokens) in enumerate(zip(words, sources)):
-        shown = "." if word == "@.@" else word
-        space = "" if number == 0 or word in ("@.@", ",", ".", ":", ";", ")") or \
-            (number and words[number - 1] in ("@.@", "(")) else " "
+        shown = JOINERS.get(word, word)
+        space = "" if number == 0 or word in JOINERS or word in (",", ".", ":", ";", ")") or \
+            (number and (words[number - 1] in JOINERS or words[number - 1] == "(")) else " "
         ids = " ".join(f"{prefix}t{token}" for token in tokens)
         attributes = f' data-src="{ids}" tabindex="0"' if ids else ""
         pieces.append(f'{space}<span class="w"{attributes}>{html.escape(shown.replace(chr(0x2581), " "))}</span>')
