@@ -11,7 +11,7 @@ $(STAMP): setup.cfg setup.py pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# the CPU build of torch first: a plain `torch` requirement would pull a CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,neural,ja,web]'
+	$(PY) -m pip install --quiet -e '.[test,neural,ja,web,cpp]'
 	touch $(STAMP)
 
 # the browser test drives Debian's headless Chromium; without root (or apt) it is skipped, saying why

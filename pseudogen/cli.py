@@ -86,9 +86,10 @@ class _BadLineReport:
 
 @main.command("tokenize")
 @_input_argument
-@options("text-language", "detokenize", "output", command="tokenize",
-         help={"output": "File to write (default: stdout)."})
-def tokenize_command(input_file, text_language, detokenize, output) -> None:
+@options("text-language", "code-language", "detokenize", "output", command="tokenize",
+         help={"output": "File to write (default: stdout).",
+               "code-language": "The programming language the text describes (C++: subscripts are split)."})
+def tokenize_command(input_file, text_language, code_language, detokenize, output) -> None:
     """Tokenize text, one sentence per line (INPUT: a file, or - for stdin, the default).
 
     Tokens come out separated by spaces; a space inside a token (a quoted
@@ -101,7 +102,8 @@ def tokenize_command(input_file, text_language, detokenize, output) -> None:
     report = _BadLineReport()
     name = getattr(input_file, "name", "<stdin>")
     with open_output(output) as out:
-        for line in tokenize_stream(input_file, get_tokenizer(text_language), detokenize, report, name):
+        for line in tokenize_stream(input_file, get_tokenizer(text_language, code_language), detokenize, report,
+                                    name):
             out.write(line + "\n")
     if report.count:
         sys.exit(1)
@@ -139,16 +141,23 @@ def corpus_stats(corpus: str, text_language: str) -> None:
 
 @corpus_group.command("import-spoc")
 @click.argument("tsv_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@options("output", "into-split", command="corpus import-spoc", required=("output",),
+@options("output", "into-split", "shuffle-programs", command="corpus import-spoc", required=("output",),
          help={"output": "Corpus directory to write."})
-def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, into_split: str) -> None:
+def corpus_import_spoc(tsv_files: tuple[str, ...], output: str, into_split: str,
+                       shuffle_programs: int | None) -> None:
     """Write the annotated lines of SPoC TSV files as one split of a corpus directory."""
-    from pseudogen.corpus.spoc import import_spoc
+    from pathlib import Path
+
+    from pseudogen.corpus.spoc import import_spoc, tuning_boundary
 
     report = _BadLineReport()
-    lines = import_spoc(tsv_files, output, into_split, report)
+    lines = import_spoc(tsv_files, output, into_split, report, shuffle_seed=shuffle_programs)
     programs = len({line.program for line in lines})
     click.echo(f"wrote {len(lines)} pairs from {programs} programs to {output}/{into_split}.*{report.summary()}")
+    if shuffle_programs is not None and len(lines) > 1500:
+        boundary = tuning_boundary(Path(output) / f"{into_split}.programs", 1500)
+        click.echo(f"the first whole programs with 1500 lines or more end at line {boundary}: "
+                   f"tune with --tune-lines 1-{boundary}")
 
 
 @corpus_group.command("import-multiese")
@@ -288,11 +297,12 @@ def rules_query(code, old_code, model, tree, code_language):
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
 def translate_command(paths, model, output, format, lines, comments, exclude, width, nbest, explain, pop_limit,
                       beam, processes, max_file_bytes, max_statement_chars, quiet) -> None:
-    """Translate Python files into pseudo-code, a line per statement laid out as the code's blocks.
+    """Translate source files (Python, C++) into pseudo-code, a line per statement laid out as the code's blocks.
 
-    PATH is a file, a directory (its *.py files, recursively) or - for stdin
-    (the default). MODEL is a statistical model directory or a neural
-    checkpoint (default: the default model). Comments and blank lines are kept,
+    PATH is a file, a directory (its files of the model's language, *.py or
+    *.cpp..., recursively) or - for stdin (the default). MODEL is a
+    statistical model directory, a neural checkpoint or a model's name
+    (default: the named model of the files' language). Comments and blank lines are kept,
     a docstring becomes one line, and a span that does not parse is marked with
     its error while the rest is translated. With --lines, each line is one
     statement, as corpora are written. The exit status is 1 when anything was
@@ -501,13 +511,14 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
 @main.command("evaluate")
 @click.argument("corpus", required=False)
 @click.argument("old_corpus", required=False, metavar="")
-@options("model", "hypotheses", "split", "text-language", "by-construct", "json", "translations", "processes",
-         "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
+@options("model", "hypotheses", "split", "text-language", "code-language", "by-construct", "json", "translations",
+         "processes", "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
          help={"text-language": "With --hypotheses: the language of the text side.",
+               "code-language": "With --hypotheses: the language of the code side (for --by-construct).",
                "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
-def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, by_construct, json, translations,
-                     processes, pop_limit, beam) -> None:
+def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, code_language, by_construct, json,
+                     translations, processes, pop_limit, beam) -> None:
     """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a; ja-mecab for Japanese), chrF, RIBES, exact match.
 
     With -m MODEL (a statistical model or a neural checkpoint; by default the
@@ -524,7 +535,7 @@ def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language
         raise PseudogenError("give the CORPUS to score against")
     command = "pseudogen " + " ".join(sys.argv[1:])
     if hypotheses:
-        report = evaluate_output_file(hypotheses, corpus, split, text_language, by_construct, command)
+        report = evaluate_output_file(hypotheses, corpus, split, text_language, by_construct, command, code_language)
     else:
         def warn(place: str, message: str) -> None:
             click.echo(f"error: {place}: {message}", err=True)

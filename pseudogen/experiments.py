@@ -93,6 +93,6 @@ def score_lines(model_dir: Path, config: TrainConfig, tuning_source: str, lines:
     with QuietProgress().bar("score") as bar:
         translated = translate_in_chunks(model_dir, tuning.code, config.run.processes, bar)
     report = evaluate([line.text for line in translated], tuning.anno, tuning.code,
-                      tokenize=corpus_tokenizer(config.parse.text_language),
+                      tokenize=corpus_tokenizer(config.parse.text_language, config.parse.code_language),
                       headline=bleu_tokenization(config.parse.text_language), split=tuning.description)
     return {"bleu": report.bleu, "bleu_tokenised": report.bleu_tokenised}

@@ -97,9 +97,10 @@ def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev"
     if model_kind(model_dir) == "statistical" and beam is None:
         from pseudogen.model import ModelDirectory
 
-        language = ModelDirectory.load(model_dir).target_language
+        model = ModelDirectory.load(model_dir)
         opener = partial(open_model_translator, str(model_dir), pop_limit)
-        return evaluate_translator(opener, pairs, language, by_construct, processes, split, command, report_line)
+        return evaluate_translator(opener, pairs, model.target_language, by_construct, processes, split, command,
+                                   report_line, model.source_language)
     translator = load_translator(model_dir, beam=beam, pop_limit=pop_limit)
     translations = translate_pairs(translator, pairs)
     report_errors(translations, report_line)

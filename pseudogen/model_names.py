@@ -46,6 +46,9 @@ NAMED_MODELS: dict[str, NamedModel] = {
                    "Python -> English, from the Django corpus and the modern-Python supplement"),
         NamedModel("python-ja", "python", "ja", "pseudogen.corpus.multiese:python_ja_corpus",
                    "Python -> Japanese, from the multiese corpus"),
+        NamedModel("cpp-en", "cpp", "en", "pseudogen.corpus.spoc:spoc_corpus_dir",
+                   "C++ -> English, from SPoC (tuned on 1,501 lines of whole dev programs)",
+                   {"tune-lines": "1-1501"}),
     )
 }
 DEFAULT_NAME = "python-en"

@@ -47,6 +47,8 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("split", str, "dev", "Which split of the corpus.", choices=("train", "dev", "test")),
     Option("into-split", str, "train", "The split of the corpus directory to write.",
            choices=("train", "dev", "test")),
+    Option("shuffle-programs", int, None, "Write the programs in an order drawn with this seed (whole programs), "
+           "so that the split's first lines are a sample of programs to tune on.", metavar="SEED"),
     Option("resume", bool, False, "Reuse the stages a previous run finished with the same settings and inputs."),
     Option("stop-after", str, None, "Stop after this stage (its files are in MODEL_DIR/stages/).",
            choices=STAGE_NAMES),

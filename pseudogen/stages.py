@@ -106,7 +106,7 @@ def _open_parser(language: str, rules_file: str | None, target_language: str) ->
     from pseudogen.syntax.frontends import get_frontend
     from pseudogen.text import get_tokenizer
 
-    _worker_parse = (get_frontend(language, rules_file), get_tokenizer(target_language))
+    _worker_parse = (get_frontend(language, rules_file), get_tokenizer(target_language, language))
 
 
 def _open_parser_in_worker(*settings) -> None:
@@ -189,7 +189,7 @@ def _write_tuning_set(tuning: list[tuple[int, Pair]], config: TrainConfig, out: 
     """Write the tuning set whole (code, descriptions, tokenised descriptions); count lines that do not parse."""
     from pseudogen.text import get_tokenizer
 
-    tokenizer = get_tokenizer(config.parse.text_language)
+    tokenizer = get_tokenizer(config.parse.text_language, config.parse.code_language)
     parsed = list(parse_pairs(tuning, config, config.run.processes, bar))
     write_lines_atomic(out / "tuning.code", [pair.code for _, pair in tuning])
     write_lines_atomic(out / "tuning.anno", [pair.text for _, pair in tuning])
@@ -307,6 +307,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 def assemble_model(path: Path, rules: Path, lm: Path, config: TrainConfig, weights=None, signature=None):
     """A model directory at `path` from a rule table and an LM (hard-linked in)."""
     from pseudogen.model import DecoderSettings, ModelDirectory
+    from pseudogen.syntax.frontends import rules_path
 
     path.mkdir(parents=True, exist_ok=True)
     link_or_copy(rules, path / "rules.sqlite")
@@ -314,7 +315,7 @@ def assemble_model(path: Path, rules: Path, lm: Path, config: TrainConfig, weigh
     return ModelDirectory.create(path, path / "rules.sqlite", path / "lm.arpa", config.lm.lm_order,
                                  config.parse.code_language, config.parse.text_language, weights=weights,
                                  decoder=DecoderSettings(pop_limit=config.decode.pop_limit), signature=signature,
-                                 tree_rules=config.parse.rules_file)
+                                 tree_rules=config.parse.rules_file or rules_path(config.parse.code_language))
 
 
 class TuningSet(NamedTuple):
@@ -400,11 +401,12 @@ def run_evaluate(run: StageContext, out: Path, bar) -> dict:
     write_lines_atomic(out / "hypotheses.txt", hypotheses)
     report = evaluate(hypotheses, scored.anno, scored.code, seconds=sum(line.seconds for line in translated),
                       unk_counts=[line.unknown for line in translated],
-                      tokenize=corpus_tokenizer(config.parse.text_language),
+                      tokenize=corpus_tokenizer(config.parse.text_language, config.parse.code_language),
                       headline=bleu_tokenization(config.parse.text_language), split=scored.description)
     (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     return {"scored_set": scored.description, "sentences": report.sentences, "bleu": round(report.bleu, 4),
-            "bleu_tokenised": round(report.bleu_tokenised, 4), "chrf": round(report.chrf, 4), "ribes": round(report.ribes, 4),
+            "bleu_tokenised": round(report.bleu_tokenised, 4), "chrf": round(report.chrf, 4),
+            "ribes": round(report.ribes, 4),
             "exact_match": round(report.exact_match, 4), "untranslated": sum(1 for t in translated if t.error)}
 
 

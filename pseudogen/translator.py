@@ -77,7 +77,8 @@ class StatisticalTranslator:
         self._lm = model.language_model
         tree_rules = model.path / model.tree_rules if model.tree_rules else None
         self._parse: Callable[[str], Tree] | None = _frontend_parser(model.source_language, tree_rules)
-        self._detokenize: Callable[[list[str]], str] | None = _detokenizer(model.target_language)
+        self._detokenize: Callable[[list[str]], str] | None = _detokenizer(model.target_language,
+                                                                           model.source_language)
         self._edges: EdgeFactory | None = None
 
     @classmethod
@@ -133,7 +134,7 @@ class StatisticalTranslator:
 
     def detokenize(self, words: list[str]) -> str:
         if self._detokenize is None:
-            self._detokenize = _detokenizer(self.model.target_language)
+            self._detokenize = _detokenizer(self.model.target_language, self.model.source_language)
         return self._detokenize(words)
 
     # -- translation ---------------------------------------------------------------------
@@ -235,10 +236,10 @@ def _frontend_parser(language: str, tree_rules: Path | None = None) -> Callable[
     return get_frontend(language, tree_rules).parse
 
 
-def _detokenizer(language: str) -> Callable[[list[str]], str]:
+def _detokenizer(language: str, code_language: str | None = None) -> Callable[[list[str]], str]:
     from pseudogen.text import get_tokenizer
 
-    return get_tokenizer(language).detokenize
+    return get_tokenizer(language, code_language).detokenize
 
 
 def _check_pop_limit(pop_limit) -> int:

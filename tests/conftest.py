@@ -43,3 +43,20 @@ def complete_model(tmp_path):
     rules = write_rule_table(tmp_path / "table.sqlite", rows)
     return ModelDirectory.create(tmp_path / "model", rules, write_arpa(tmp_path), lm_order=2,
                                  source_language="python", target_language="en")
+
+
+@pytest.fixture(scope="session")
+def sample_cpp_model(tmp_path_factory):
+    """A small untuned C++ -> English model of the SPoC slice `corpora/sample-cpp`, made by `pseudogen train`."""
+    from pathlib import Path
+
+    from pseudogen.config import TrainConfig
+    from pseudogen.pipeline import QuietProgress, train
+
+    pytest.importorskip("tree_sitter_cpp")
+    model_dir = tmp_path_factory.mktemp("sample-cpp-model") / "model"
+    settings = TrainConfig().with_options(code_language="cpp", align_iterations=2, ibm1_iterations=2, lm_order=3,
+                                          tuner="none", processes=1)
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample-cpp"
+    train(corpus, model_dir, settings, progress=QuietProgress())
+    return model_dir

@@ -1,7 +1,9 @@
+import pytest
 from hypothesis import given, settings, strategies as st
 
+from pseudogen.errors import PseudogenError
 from pseudogen.ruletable.fragment_trie import FragmentTrie, fragment_keys
-from pseudogen.ruletable.rule import Rule, Var, match
+from pseudogen.ruletable.rule import Rule, Var, format_source, match, parse_source, source_keys
 from pseudogen.syntax.tree import Tree
 
 RULES = [
@@ -54,3 +56,28 @@ def test_the_trie_agrees_with_match(sources, cut, probe):
         trie.add(lhs, i)
     for node in probe.subtrees():
         assert trie.matches(node) == [i for i, lhs in enumerate(lhss) if match(lhs, node) is not None]
+
+
+def test_keys_read_from_the_text_are_the_keys_of_the_parsed_side():
+    for rule in RULES:
+        text = format_source(rule.lhs)
+        assert source_keys(text) == fragment_keys(parse_source(text))
+    quoted = 'Str ( "say \\"hi\\"" x0:Name Call ( x1:Name "(" ")" ) )'
+    assert source_keys(quoted) == fragment_keys(parse_source(quoted))
+
+
+@settings(max_examples=60, deadline=None)
+@given(trees, st.lists(st.booleans(), min_size=1, max_size=5))
+def test_keys_from_text_agree_with_keys_from_trees(tree, cut):
+    lhs = fragments_of(tree, cut)
+    assert source_keys(format_source(lhs)) == fragment_keys(lhs)
+
+
+@pytest.mark.parametrize("text", ["", "A", "A (", "A ( x0:B", "A ( ) )", "A ( ) B ( )", "A ( x0 )", "A ( y0:B )",
+                                  '"', "( A )", 'A ( "a" ) "b"'])
+def test_keys_from_a_malformed_side_are_the_parsers_error(text):
+    with pytest.raises(PseudogenError) as expected:
+        parse_source(text)
+    with pytest.raises(PseudogenError) as got:
+        source_keys(text)
+    assert got.value.message == expected.value.message

@@ -187,3 +187,13 @@ def test_no_rules_is_the_identity_and_apply_never_mutates(tree):
     assert tree.to_sexpr() == before
     assert "ctx" not in [node.label for node in out.subtrees()][1:]
     assert set(out.leaves()) <= set(tree.leaves()) | {"A", "B"}
+
+
+def test_a_head_word_can_count_children_by_label():
+    rules = RuleSet.parse('head Arguments "{Arg|KwArg} arguments"\nhead FormattedValue {}\nhead Call "{x y}"')
+    tree = Tree.from_sexpr("(Arguments (Arg a) (Num 1) (KwArg (Arg kw)) (Arg b))")
+    assert rules.apply(tree).to_sexpr() == '(Arguments (HEAD "3 arguments") (Arg a) (Num 1) (KwArg (Arg kw)) (Arg b))'
+    assert rules.apply(Tree.from_sexpr("(Arguments (Num 1))")).to_sexpr() == '(Arguments (HEAD "0 arguments") (Num 1))'
+    # braces that are not {Label|Label...} are the word's own
+    assert rules.apply(Tree.from_sexpr("(FormattedValue (Name x))")).to_sexpr() == "(FormattedValue (HEAD {}) (Name x))"
+    assert rules.apply(Tree.from_sexpr("(Call (Name f))")).to_sexpr() == '(Call (HEAD "{x y}") (Name f))'

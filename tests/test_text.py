@@ -5,7 +5,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pseudogen.errors import PseudogenError
-from pseudogen.text import JOINER, get_tokenizer, join_tokens, split_tokens
+from pseudogen.text import JOINER, JOINERS, get_tokenizer, join_tokens, split_tokens
 from pseudogen.text.en import EnglishTokenizer
 
 
@@ -56,9 +56,9 @@ def test_english_round_trip_of_code_words(words, end):
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_english_tokens_lose_only_whitespace(text):
-    assume(JOINER not in text)  # a joiner standing alone in the text reads as a dot (documented)
+    assume(not any(joiner in text for joiner in JOINERS))  # a joiner standing alone reads as its symbol (documented)
     tokens = EnglishTokenizer().tokenize(text)
-    assert "".join("".join("." if t == JOINER else t for t in tokens).split()) == "".join(text.split())
+    assert "".join("".join(JOINERS.get(t, t) for t in tokens).split()) == "".join(text.split())
     assert all(token for token in tokens)
 
 
@@ -138,3 +138,27 @@ def test_cli_tokenize_reports_a_bad_line_and_goes_on(tmp_path, runner):
     assert result.exit_code == 1
     assert result.stdout == "first line .\n\nthird , line\n"
     assert f"warning: {path}:2: bytes that are not UTF-8 (at column 1)" in result.output
+
+
+# -- text that describes C++ -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, tokens", [
+    ("if s[i] != '/'", ["if", "s", "[", "i", "]", "!=", "'/'"]),
+    ("set a[i - 1] to b[i][j].", ["set", "a", "[", "i", "-", "1", "]", "to", "b", "[", "i", "]", "[", "j", "]", "."]),
+    ("x = arr[i].second", ["x", "=", "arr", "[", "i", "]", "@.@", "second"]),
+    ("print \"[x]\" and it->first", ["print", '"[x]"', "and", "it", "@->@", "first"]),
+    ("if idx != string::npos", ["if", "idx", "!=", "string", "@::@", "npos"]),
+])
+def test_cpp_pseudo_code_splits_subscripts_and_comes_back(text, tokens):
+    from pseudogen.text import get_tokenizer
+
+    tokenizer = get_tokenizer("en", "cpp")
+    assert tokenizer.tokenize(text) == tokens
+    assert tokenizer.detokenize(tokens) == text
+
+
+def test_subscripts_stay_whole_for_python():
+    from pseudogen.text import get_tokenizer
+
+    assert get_tokenizer("en", "python").tokenize("kwargs['a'] and s[i]") == ["kwargs['a']", "and", "s[i]"]
+    assert get_tokenizer("en").tokenize("p->next") == ["p", "@->@", "next"]

@@ -11,9 +11,19 @@ The files are plain TSV, not CSV: quotes in code are literal characters, so a
 row is split at tabs and must have exactly seven fields. A bad row is an error
 that names the file and line; with `on_error` the caller can instead hear of it
 and go on with the other rows.
+
+SPoC's dev file (`spoc-train-eval.tsv`, 19,180 annotated lines) is larger than
+tuning needs. `import_spoc(..., shuffle_seed=S)` writes the programs in an
+order drawn with seed S (whole programs, each one's lines in order), so that
+the first lines of the split are a reproducible sample of programs to tune on
+and the rest a disjoint set of whole programs to score: `tuning_boundary`
+gives the line where the first programs reach a number of lines, for
+`pseudogen train --tune-lines 1-N`.
 """
 from __future__ import annotations
 
+import random
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -90,20 +100,94 @@ def program_table(lines: Iterable[SpocLine]) -> list[str]:
     return [f"{line.probid}\t{line.subid}\t{line.line}\t{line.indent}" for line in lines]
 
 
+def shuffled_programs(lines: Iterable[SpocLine], seed: int) -> list[SpocLine]:
+    """The lines grouped by program, the programs in an order drawn with `seed`."""
+    programs: dict[str, list[SpocLine]] = {}
+    for line in lines:
+        programs.setdefault(line.program, []).append(line)
+    order = sorted(programs)
+    random.Random(seed).shuffle(order)
+    return [line for program in order for line in programs[program]]
+
+
+def tuning_boundary(programs_file: Path, lines: int) -> int:
+    """The last line of the first whole programs of a split that hold at least `lines` lines.
+
+    `programs_file` is a `<split>.programs` table written by `import_spoc`.
+    """
+    rows = read_lines(programs_file)
+    for number, row in enumerate(rows, 1):
+        if number >= lines and (number == len(rows) or rows[number].split("\t")[:2] != row.split("\t")[:2]):
+            return number
+    raise PseudogenError(f"the split has {len(rows)} lines, fewer than {lines}", str(programs_file))
+
+
 def import_spoc(
     paths: Iterable[Path],
     corpus_dir: Path,
     split: str = "train",
     on_error: Callable[[PseudogenError], None] | None = None,
+    shuffle_seed: int | None = None,
 ) -> list[SpocLine]:
     """Write the annotated rows of SPoC files as one split of a corpus directory.
 
     Beside `<split>.code` / `<split>.anno` goes `<split>.programs`, one row per
     pair (`probid subid line indent`), so program boundaries stay available.
+    With `shuffle_seed` the programs are written in an order drawn with it.
     """
     lines = [line for path in paths for line in read_spoc(path, on_error)]
     if not lines:
         raise PseudogenError("no annotated lines to import", ", ".join(map(str, paths)))
+    if shuffle_seed is not None:
+        lines = shuffled_programs(lines, shuffle_seed)
     write_split(corpus_dir, split, spoc_pairs(lines))
     write_lines_atomic(Path(corpus_dir) / f"{split}.programs", program_table(lines))
     return lines
+
+
+# -- the corpus of the named model cpp-en ---------------------------------------------------
+
+SPOC_TRAIN_FILES = ("spoc-testp.tsv", "spoc-testw.tsv")
+SPOC_DEV_FILE = "spoc-train-eval.tsv"
+DEV_SEED = 13
+TUNE_LINES = 1500
+
+
+def spoc_corpus_dir(explicit: str | None = None, progress=None) -> Path:
+    """The corpus of the `cpp-en` model: `explicit` if given, else SPoC imported into the user cache.
+
+    SPoC's TSV files are looked for in a `spoc/` folder where corpora are found
+    (`$PSEUDOGEN_DATA`, `../shared/corpora`, the cache); `spoc-testp.tsv` and
+    `spoc-testw.tsv` become train, `spoc-train-eval.tsv` dev, its programs in
+    the order drawn with seed `DEV_SEED`, so that the model tunes on the first
+    whole programs of about `TUNE_LINES` lines (`spoc_tune_lines`) and is scored
+    on the others.
+    """
+    from pseudogen.corpus.resolve import cache_dir, data_roots, resolve_corpus
+
+    if explicit:
+        return resolve_corpus(explicit)
+    target = cache_dir() / "spoc"
+    if (target / "train.code").is_file() and (target / "dev.code").is_file():
+        return target
+    for root in data_roots():
+        folder = root / "spoc"
+        if all((folder / name).is_file() for name in (*SPOC_TRAIN_FILES, SPOC_DEV_FILE)):
+            break
+    else:
+        raise PseudogenError("no SPoC corpus found: put spoc-testp.tsv, spoc-testw.tsv and spoc-train-eval.tsv "
+                             "(https://sumith1896.github.io/spoc/) in $PSEUDOGEN_DATA/spoc, or give a CORPUS")
+    if progress is not None:
+        progress.note(f"importing SPoC from {folder} into {target}")
+    staging = target.with_name("spoc.partial")
+    import_spoc([folder / name for name in SPOC_TRAIN_FILES], staging, "train")
+    import_spoc([folder / SPOC_DEV_FILE], staging, "dev", shuffle_seed=DEV_SEED)
+    if target.exists():
+        shutil.rmtree(target)  # an incomplete import
+    staging.replace(target)
+    return target
+
+
+def spoc_tune_lines() -> str:
+    """`--tune-lines` for the cpp-en model: the first whole programs of its dev split, about `TUNE_LINES` lines."""
+    return f"1-{tuning_boundary(spoc_corpus_dir() / 'dev.programs', TUNE_LINES)}"

@@ -39,7 +39,7 @@ from typing import Callable, Sequence
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate import bleu, exact, ribes
 from pseudogen.evaluate.code_checks import CHECKED_LANGUAGES, CodeReport, code_report
-from pseudogen.evaluate.constructs import CONSTRUCTS, construct_of
+from pseudogen.evaluate.constructs import classifier
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,11 @@ def bleu_tokenization(lang: str = "en") -> str:
     return "ja-mecab" if lang == "ja" else "13a"
 
 
-def corpus_tokenizer(lang: str = "en") -> tuple[str, Callable[[str], list[str]]]:
-    """The corpus tokenisation of a natural language: its name and a str -> words function."""
+def corpus_tokenizer(lang: str = "en", code_language: str | None = None) -> tuple[str, Callable[[str], list[str]]]:
+    """The corpus tokenisation of a natural language (describing `code_language`): its name and a str -> words
+    function."""
     from pseudogen.text import get_tokenizer
-    return f"{lang} tokenizer", get_tokenizer(lang).tokenize
+    return f"{lang} tokenizer", get_tokenizer(lang, code_language).tokenize
 
 
 def _check_lengths(hypotheses: Sequence[str], references: Sequence[str], code_lines: Sequence[str] | None) -> None:
@@ -126,14 +127,15 @@ def _check_lengths(hypotheses: Sequence[str], references: Sequence[str], code_li
 
 
 def bleu_by_construct(hyp_words: Sequence[Sequence[str]], ref_words: Sequence[Sequence[str]],
-                      code_lines: Sequence[str]) -> dict[str, ConstructScore]:
-    """Headline BLEU of the sentences of each construct, in `CONSTRUCTS` order, non-empty groups only."""
+                      code_lines: Sequence[str], code_language: str = "python") -> dict[str, ConstructScore]:
+    """Headline BLEU of the sentences of each construct of the code's language, in its order, non-empty groups only."""
+    constructs, construct_of = classifier(code_language)
     stats = bleu.corpus_stats(hyp_words, ref_words)
     groups: dict[str, list[int]] = {}
     for index, line in enumerate(code_lines):
         groups.setdefault(construct_of(line), []).append(index)
     return {name: ConstructScore(len(groups[name]), bleu.bleu_from_stats(stats[groups[name]].sum(axis=0)).score)
-            for name in CONSTRUCTS if name in groups}
+            for name in constructs if name in groups}
 
 
 def unknown_rate(unk_counts: Sequence[float] | None, hyp_words: Sequence[Sequence[str]]) -> float | None:
@@ -148,15 +150,17 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
              seconds: float | None = None, unk_counts: Sequence[float] | None = None,
              tokenize: tuple[str, Callable[[str], list[str]]] | None = None, by_construct: bool = True,
              split: str | None = None, command: str | None = None,
-             generated_code: str | None = None, headline: str = "13a") -> EvaluationReport:
+             generated_code: str | None = None, code_language: str = "python",
+             headline: str = "13a") -> EvaluationReport:
     """Score detokenised output lines against the corpus's reference lines.
 
     `tokenize` is (name, function) for the corpus tokenisation, by default the
     English tokenizer; `headline` the sacrebleu tokenisation of the headline
-    BLEU (`bleu_tokenization` of the text language); `code_lines` (the code of each pair) are needed for
-    `by_construct`; `generated_code` names the programming language when the
-    outputs are code (space-separated tokens), which is then checked when it is
-    one of `code_checks.CHECKED_LANGUAGES`.
+    BLEU (`bleu_tokenization` of the text language); `code_lines` (the code
+    of each pair) are needed for `by_construct` (grouped as the frontend of
+    `code_language` says); `generated_code` names the programming language
+    when the outputs are code (space-separated tokens), which is then checked
+    when it is one of `code_checks.CHECKED_LANGUAGES`.
     """
     _check_lengths(hypotheses, references, code_lines)
     name, split_words = tokenize or corpus_tokenizer("en")
@@ -179,7 +183,8 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
         unknown_rate=unknown_rate(unk_counts, hyp_tok),
         statements_per_second=len(hypotheses) / seconds if seconds else None,
         seconds=seconds,
-        by_construct=bleu_by_construct(hyp_words, ref_words, code_lines) if by_construct and code_lines else {},
+        by_construct=(bleu_by_construct(hyp_words, ref_words, code_lines, code_language)
+                      if by_construct and code_lines else {}),
         split=split,
         command=command,
         code=code_report([h.split() for h in hypotheses]) if generated_code in CHECKED_LANGUAGES else None,

@@ -41,7 +41,7 @@ from pseudogen.workers import ParallelMap
 
 def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str = "dev",
                          lang: str = "en", by_construct: bool = False,
-                         command: str | None = None) -> EvaluationReport:
+                         command: str | None = None, code_language: str = "python") -> EvaluationReport:
     """Score the lines of an output file against a corpus split (a directory or a corpus name)."""
     pairs = read_split(resolve_corpus(str(corpus)), split)
     hypotheses = read_lines(Path(output_path))
@@ -52,11 +52,12 @@ def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str
         hypotheses=hypotheses,
         references=[pair.text for pair in pairs],
         code_lines=[pair.code for pair in pairs],
-        tokenize=corpus_tokenizer(lang),
+        tokenize=corpus_tokenizer(lang, code_language),
         headline=bleu_tokenization(lang),
         by_construct=by_construct,
         split=split,
         command=command,
+        code_language=code_language,
     )
 
 
@@ -86,26 +87,27 @@ def score_translations(translations: Sequence[Translation], pairs: Sequence[Pair
         code_lines=[pair.code for pair in pairs],
         seconds=sum(t.seconds for t in translations),
         unk_counts=None if any(t.unknown is None for t in translations) else [t.unknown for t in translations],
-        tokenize=corpus_tokenizer("space" if code_out else text_language),
+        tokenize=corpus_tokenizer("space") if code_out else corpus_tokenizer(text_language, code_language),
         headline="13a" if code_out else bleu_tokenization(text_language),
         by_construct=by_construct,
         split=split,
         command=command,
         generated_code=code_language if code_out else None,
+        code_language=code_language,
     )
 
 
 def evaluate_translator(open_translator: Callable[[], Callable[[str], Translation]], pairs: Sequence[Pair],
                         lang: str = "en", by_construct: bool = False, processes: int = 2,
                         split: str | None = None, command: str | None = None,
-                        on_error: Callable[[int, str], None] | None = None,
+                        on_error: Callable[[int, str], None] | None = None, code_language: str = "python",
                         ) -> tuple[EvaluationReport, list[str]]:
     """Translate the code of `pairs` line by line over worker processes and score it; the report and the outputs."""
     with ParallelMap(open_translator, processes) as workers:
         translated: list[Translation] = workers.map([pair.code for pair in pairs])
     report_errors(translated, on_error)
-    report = score_translations(translated, pairs, "code2text", lang, by_construct=by_construct, split=split,
-                                command=command)
+    report = score_translations(translated, pairs, "code2text", lang, code_language, by_construct=by_construct,
+                                split=split, command=command)
     return report, [t.text for t in translated]
 
 

@@ -90,7 +90,8 @@ def file_table(translated: TranslatedFile, prefix: str, options: FormatOptions) 
 def _row(translated: TranslatedFile, index: int, prefix: str) -> str:
     segment = translated.segments[index]
     found = translated.translations.get(index)
-    code = _code_cell(segment, prefix, found is not None and getattr(found, "sources", None) is not None)
+    code = _code_cell(segment, prefix, found is not None and getattr(found, "sources", None) is not None,
+                      translated.language)
     depth = INDENT * segment.depth
     if segment.kind == "comment":
         pseudo = ""
@@ -107,7 +108,7 @@ def _row(translated: TranslatedFile, index: int, prefix: str) -> str:
             f'<td class="pseudo">{pseudo}</td></tr>')
 
 
-def _code_cell(segment, prefix: str, with_tokens: bool) -> str:
+def _code_cell(segment, prefix: str, with_tokens: bool, language: str = "python") -> str:
     """The segment's code, indented to its column, each token a span with an id when words point at them."""
     lead = " " * segment.column
     if not with_tokens:
@@ -115,7 +116,7 @@ def _code_cell(segment, prefix: str, with_tokens: bool) -> str:
     text = lead + segment.code
     offsets = _line_offsets(text)
     pieces, position = [], 0
-    for number, (line, column, end_line, end_column) in enumerate(token_places(segment)):
+    for number, (line, column, end_line, end_column) in enumerate(token_places(segment, language)):
         start = offsets[line - segment.line] + column
         end = offsets[end_line - segment.line] + end_column
         pieces.append(html.escape(text[position:start]))
@@ -135,12 +136,15 @@ def _line_offsets(text: str) -> list[int]:
 
 def _words(words: Sequence[str], sources: Sequence[Sequence[int]], prefix: str, language: str = "en") -> str:
     """The words of a translation as spans that name their code tokens, spaced as the detokenised text is: the
-    joiner @.@ glues, and in Japanese only two ASCII words (code quoted in the sentence) have a space between."""
+    joiners (@.@, @->@, @::@) glue, and in Japanese only two ASCII words (code quoted in the sentence) have a
+    space between."""
+    from pseudogen.text import JOINERS
+
     pieces = []
     for number, (word, tokens) in enumerate(zip(words, sources)):
-        shown = "." if word == "@.@" else word
-        space = "" if number == 0 or word in ("@.@", ",", ".", ":", ";", ")") or \
-            (number and words[number - 1] in ("@.@", "(")) or \
+        shown = JOINERS.get(word, word)
+        space = "" if number == 0 or word in JOINERS or word in (",", ".", ":", ";", ")") or \
+            (number and (words[number - 1] in JOINERS or words[number - 1] == "(")) or \
             (language == "ja" and not (word.isascii() and words[number - 1].isascii())) else " "
         ids = " ".join(f"{prefix}t{token}" for token in tokens)
         attributes = f' data-src="{ids}" tabindex="0"' if ids else ""

@@ -38,19 +38,19 @@ def file_record(translated: TranslatedFile, options: FormatOptions) -> dict:
             if getattr(found, "nbest", None):
                 item["nbest"] = [{"pseudo_code": text, "score": score} for text, score in found.nbest]
             if getattr(found, "sources", None) is not None:
-                places = token_places(segment)
+                places = token_places(segment, translated.language)
                 item["words"] = [{"word": word, "tokens": [places[i] for i in tokens if i < len(places)]}
                                  for word, tokens in zip(found.words, found.sources)]
         record["segments"].append(item)
     return record
 
 
-def token_places(segment) -> list[list[int]]:
+def token_places(segment, language: str = "python") -> list[list[int]]:
     """The file places [line, column, end line, end column] of a code segment's tokens, in order."""
     from pseudogen.files.word_sources import code_tokens
 
     places = []
-    for token in code_tokens(segment.code):
+    for token in code_tokens(segment.code, language):
         (row, column), (end_row, end_column) = token.start, token.end
         places.append([segment.line + row - 1, column + (segment.column if row == 1 else 0),
                        segment.line + end_row - 1, end_column + (segment.column if end_row == 1 else 0)])

@@ -1,8 +1,8 @@
 """The plain formats of `pseudogen translate`: text, comments, side-by-side, markdown (`files.formats`).
 
     text          the pseudo-code, indented by block depth; blank lines and comments kept
-    comments      the original file, each statement preceded by `# <pseudo-code>` at its
-                  indentation (it parses to the same AST as the file)
+    comments      the original file, each statement preceded by `# <pseudo-code>` (C++:
+                  `// <pseudo-code>`) at its indentation (it parses to the same tree as the file)
     side-by-side  code and pseudo-code in two terminal columns, wrapped to the width
     markdown      a table per file: line, code, pseudo-code
 """
@@ -15,6 +15,7 @@ from itertools import zip_longest
 from typing import Iterable, TextIO
 
 from pseudogen.files import columns
+from pseudogen.files.languages import file_language
 from pseudogen.files.translate import TranslatedFile
 
 INDENT = "    "
@@ -69,12 +70,13 @@ def text_line(translated: TranslatedFile, index: int, lines: bool = False) -> st
 def write_comments(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
     for translated in files:
         if options.headers:
-            out.write(f"# ==> {translated.path} <==\n")
+            out.write(file_language(translated.language).comment_line(f"==> {translated.path} <==") + "\n")
         out.write(commented_source(translated, options.comments))
 
 
 def commented_source(translated: TranslatedFile, comments: bool = True) -> str:
-    """The file's text with a `# pseudo-code` line before each line where a statement starts."""
+    """The file's text with a `# pseudo-code` line (in C++ `// ...`) before each line where a statement starts."""
+    language = file_language(translated.language)
     notes: dict[int, list[str]] = {}
     for index, segment in enumerate(translated.segments):
         if segment.kind in ("blank", "comment"):
@@ -87,7 +89,7 @@ def commented_source(translated: TranslatedFile, comments: bool = True) -> str:
         if number in notes:
             indent = line[:len(line) - len(line.lstrip(" \t"))]
             ending = line[len(line.rstrip("\r\n")):] or "\n"
-            out.extend(f"{indent}# {note}{ending}" for note in notes[number])
+            out.extend(f"{indent}{language.comment_line(note)}{ending}" for note in notes[number])
         out.append(line)
     return "".join(out)
 
@@ -109,7 +111,7 @@ def side_by_side_rows(translated: TranslatedFile, width: int, comments: bool = T
     right = max(20, width - 3 - left)
     rows = []
     for index, segment in enumerate(translated.segments):
-        if segment.kind == "comment" and (not comments or not _own_line(code_lines, segment)):
+        if segment.kind == "comment" and (not comments or not _own_line(code_lines, segment, translated.language)):
             continue  # a comment after code is on the code's row already
         code = code_lines[segment.line - 1:segment.end_line]
         pseudo = text_line(translated, index).strip() if segment.kind != "comment" else ""
@@ -133,9 +135,9 @@ def _wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: st
                          subsequent_indent=subsequent_indent)
 
 
-def _own_line(code_lines: list[str], segment) -> bool:
+def _own_line(code_lines: list[str], segment, language: str = "python") -> bool:
     """Whether a comment stands on a line of its own."""
-    return code_lines[segment.line - 1].lstrip().startswith("#")
+    return code_lines[segment.line - 1][:segment.column].strip() == ""
 
 
 def write_markdown(files: Iterable[TranslatedFile], out: TextIO, options: FormatOptions) -> None:
@@ -148,7 +150,7 @@ def write_markdown(files: Iterable[TranslatedFile], out: TextIO, options: Format
         for index, segment in enumerate(translated.segments):
             if segment.kind == "blank" or (segment.kind == "comment" and not options.comments):
                 continue
-            code = _markdown_cell(segment.code if segment.kind != "comment" else "#" + segment.code.lstrip("#"))
+            code = _markdown_cell(segment.code)
             pseudo = _markdown_cell(text_line(translated, index).strip()) if segment.kind != "comment" else ""
             indent = "&emsp;" * segment.depth
             out.write(f"| {segment.line} | {indent}`{code}` | {indent}{pseudo} |\n")

@@ -1,12 +1,13 @@
 """Reading a source file as text, with bounds: PEP 263 declarations, BOMs, size limits.
 
-Python's own rules decide the encoding (`tokenize.detect_encoding`: a UTF-8
+For Python files, Python's own rules decide the encoding (`tokenize.detect_encoding`: a UTF-8
 BOM, or a `# -*- coding: ... -*-` line in the first two lines, else UTF-8).
 At most `max_bytes` bytes are read, so that `/dev/zero` or a huge file costs
 bounded memory; a file over the limit, a missing or unreadable path, or bytes
 that are not in the file's encoding are one `PseudogenError` naming the file
 (and, for bad bytes, the byte offset and line), so that the caller can report
-it and go on with the other files.
+it and go on with the other files. Files of other languages are UTF-8
+(`decode_utf8`).
 """
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ class SourceText(NamedTuple):
     encoding: str
 
 
-def read_source(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
-    """The text of the file at `path` (`-`: stdin)."""
-    return decode_source(read_bytes(path, max_bytes), str(path))
+def read_source(path: str | Path, max_bytes: int = MAX_FILE_BYTES, decode=None) -> SourceText:
+    """The text of the file at `path` (`-`: stdin), decoded by `decode(bytes, name)` (default: as Python would)."""
+    return (decode or decode_source)(read_bytes(path, max_bytes), str(path))
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
@@ -55,6 +56,18 @@ def _read_bounded(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise PseudogenError(f"larger than the limit of {max_bytes:,} bytes (--max-file-bytes)", name)
     return data
+
+
+def decode_utf8(data: bytes, name: str = "<source>") -> SourceText:
+    """Decode a source file's bytes as UTF-8 (a BOM allowed), for languages without an encoding declaration."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return SourceText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise PseudogenError(f"bytes that are not utf-8 at byte offset {err.start} (line {line}); "
+                             "convert the file to UTF-8", name) from None
 
 
 def decode_source(data: bytes, name: str = "<source>") -> SourceText:

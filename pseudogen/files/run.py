@@ -29,10 +29,8 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
     """`pseudogen translate`: translate the files and write them in `format`; report each problem, count them."""
 
     model = str(model)  # a Path from the default model's place, or what the user gave
-    files = list(find_files(paths, exclude))
     if lines and format == "text" and (nbest or explain):
-        return _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report)
-    options = FormatOptions(comments, width, len(files) > 1, explain, nbest, model, lines)
+        return _corpus_lines(paths, exclude, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report)
     detail = Detail(nbest, format in NEEDS_SOURCES, explain)
     problems = 0
 
@@ -46,6 +44,8 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
 
     with FileTranslator(model, processes, beam, pop_limit, max_statement_chars, detail) as translator, \
             open_output(output) as out:
+        files = list(find_files(paths, exclude, translator.language))
+        options = FormatOptions(comments, width, len(files) > 1, explain, nbest, model, lines)
         progress = StatementProgress(disable=quiet)
         try:
             stream = reported(translator.translate_paths(files, lines, max_file_bytes, progress))
@@ -55,7 +55,7 @@ def translate_to(paths: Sequence[str], model: str, output: str | None = None, fo
     return problems
 
 
-def _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report) -> int:
+def _corpus_lines(paths, exclude, model, output, nbest, explain, pop_limit, beam, max_file_bytes, report) -> int:
     """--lines with --nbest or --explain: the decoder's own n-best form (Moses) and explanations, line by line."""
     import io
     import sys
@@ -63,6 +63,7 @@ def _corpus_lines(files, model, output, nbest, explain, pop_limit, beam, max_fil
     from pseudogen.model_kinds import load_translator, write_translations
 
     translator = load_translator(model, beam=beam, pop_limit=pop_limit)
+    files = find_files(paths, exclude, getattr(translator, "code_language", "python"))
     failed = 0
     with open_output(output) as out:
         for path in files:

@@ -1,9 +1,11 @@
 """Translating whole files: paths in, files of segments with their pseudo-code out.
 
 `find_files` expands the paths a user gives (files; directories, recursively,
-their `*.py` files less the `--exclude` patterns; `-` for stdin). For each file,
-`read_source` and `segment_python` give its segments (or, with `lines=True`,
-one statement per physical line, as the corpora are written). The code
+their files of the model's language, `*.py` or `*.cpp`..., less the `--exclude`
+patterns; `-` for stdin). For each file, `read_source` and the segmenter of its
+language (`files.languages`: `segment_python`, `segment_cpp`) give its segments
+(or, with `lines=True`, one statement per physical line, as the corpora are
+written). The code
 segments' one-line texts are translated once each, however often they occur
 (a cache: `import os` is decoded once for a whole tree of files), over worker
 processes that each open the model once (`workers.ParallelMap`); a statement
@@ -24,7 +26,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, MutableMapping, NamedTuple, Sequence
 
 from pseudogen.errors import PseudogenError
-from pseudogen.files.python_segments import Segment, segment_python
+from pseudogen.files.languages import file_language
+from pseudogen.files.python_segments import Segment
 from pseudogen.files.reading import MAX_FILE_BYTES, read_source
 from pseudogen.translation import Translation
 
@@ -47,6 +50,7 @@ class TranslatedFile:
     error: str | None = None
     source: str = ""
     text_language: str = "en"  # of the translations: says how to label docstrings and join words
+    language: str = "python"
 
     def pseudo_code(self, index: int) -> str:
         """The line of pseudo-code for segment `index` ("" for one that has none)."""
@@ -68,12 +72,15 @@ class TranslatedFile:
         return found
 
 
-def find_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str]:
-    """The files to translate: each path given, and the `*.py` files under each directory, sorted."""
+def find_files(paths: Sequence[str], exclude: Sequence[str] = (), language: str = "python") -> Iterator[str]:
+    """The files to translate: each path given, and the files of `language` under each directory, sorted."""
+    from pseudogen.syntax.frontends import extensions_of
+
+    suffixes = tuple(extensions_of(language))
     for given in paths:
         path = Path(given)
         if given != "-" and path.is_dir():
-            for found in sorted(path.rglob("*.py")):
+            for found in sorted(f for f in path.rglob("*") if f.suffix.lower() in suffixes):
                 relative = found.relative_to(path).as_posix()
                 if found.is_file() and not any(fnmatch.fnmatch(relative, pattern) or
                                                fnmatch.fnmatch(found.name, pattern) for pattern in exclude):
@@ -82,30 +89,40 @@ def find_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[st
             yield given
 
 
-def read_file(path: str, lines: bool = False, max_file_bytes: int = MAX_FILE_BYTES) -> TranslatedFile:
-    """A file's segments, not yet translated (or its error)."""
+def read_file(path: str, lines: bool = False, max_file_bytes: int = MAX_FILE_BYTES,
+              language: str = "python") -> TranslatedFile:
+    """A file's segments in `language` (the model's), not yet translated (or its error)."""
+    from pseudogen.syntax.frontends import language_of_path
+
     name = "<stdin>" if path == "-" else path
+    written_in = language_of_path(path) if path != "-" else None
+    if written_in is not None and written_in != language and not lines:
+        return TranslatedFile(name, error=f"a {written_in} file, but the model translates {language}",
+                              language=language)
     try:
         if lines:
-            return _read_lines(path, name, max_file_bytes)
-        source = read_source(path, max_file_bytes)
+            return _read_lines(path, name, max_file_bytes, language)
+        reader = file_language(language)
+        source = read_source(path, max_file_bytes, reader.decode)
     except PseudogenError as err:
-        return TranslatedFile(name, error=err.message)
-    return TranslatedFile(name, segment_python(source.text), encoding=source.encoding, source=source.text)
+        return TranslatedFile(name, error=err.message, language=language)
+    return TranslatedFile(name, reader.segment(source.text), encoding=source.encoding, source=source.text,
+                          language=language)
 
 
-def text_file(name: str, text: str, lines: bool = False) -> TranslatedFile:
+def text_file(name: str, text: str, lines: bool = False, language: str = "python") -> TranslatedFile:
     """Text already in memory (a submission to the web page) as a file's segments, not yet translated.
 
     The text is only tokenised and parsed, never written to disk or run."""
     if lines:
         segments = [Segment("statement" if line.strip() else "blank", number, 0, number, len(line), 0, line,
                             line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
-        return TranslatedFile(name, segments, encoding="utf-8", source=text)
-    return TranslatedFile(name, segment_python(text), encoding="utf-8", source=text)
+        return TranslatedFile(name, segments, encoding="utf-8", source=text, language=language)
+    return TranslatedFile(name, file_language(language).segment(text), encoding="utf-8", source=text,
+                          language=language)
 
 
-def _read_lines(path: str, name: str, max_file_bytes: int) -> TranslatedFile:
+def _read_lines(path: str, name: str, max_file_bytes: int, language: str = "python") -> TranslatedFile:
     """Corpus lines: each line decoded on its own, so that a bad byte costs its line only (marked), not the file."""
     from pseudogen.files.reading import read_bytes
 
@@ -121,7 +138,7 @@ def _read_lines(path: str, name: str, max_file_bytes: int) -> TranslatedFile:
         text.append(line)
         kind = "statement" if line.strip() else "blank"
         segments.append(Segment(kind, number, 0, number, len(line), 0, line, line.strip()))
-    return TranslatedFile(name, segments, encoding="utf-8", source="\n".join(text) + "\n")
+    return TranslatedFile(name, segments, encoding="utf-8", source="\n".join(text) + "\n", language=language)
 
 
 class StatementCache:
@@ -214,12 +231,12 @@ def _translate_chunk_with(translator, detail: Detail, lines: list[str]) -> list[
     from pseudogen.translator import StatisticalTranslator
 
     if isinstance(translator, StatisticalTranslator) and detail.wanted():
-        return [_detailed(translator, line, detail) for line in lines]
+        return [_detailed(translator, line, detail, translator.code_language) for line in lines]
     return [StatementTranslation(text=t.text, words=list(t.words), score=t.score, unknown=t.unknown, error=t.error,
                                  seconds=t.seconds) for t in translator.translate_all(lines)]
 
 
-def _detailed(translator, line: str, detail: Detail) -> StatementTranslation:
+def _detailed(translator, line: str, detail: Detail, language: str = "python") -> StatementTranslation:
     from pseudogen.decode.derivation import format_explanation
     from pseudogen.files.word_sources import word_sources
 
@@ -232,7 +249,7 @@ def _detailed(translator, line: str, detail: Detail) -> StatementTranslation:
     best = found[0]
     return StatementTranslation(text=best.text, words=list(best.words), score=best.score, unknown=best.unknown,
                                 seconds=time.perf_counter() - started,
-                                sources=word_sources(best.derivation, line) if detail.sources else None,
+                                sources=word_sources(best.derivation, line, language) if detail.sources else None,
                                 nbest=[(t.text, t.score) for t in found] if detail.nbest > 1 else None,
                                 explanation=format_explanation(best.words, best.explain()) if detail.explain
                                 else None)
@@ -262,6 +279,7 @@ class FileTranslator:
         if (detail.nbest > 1 or detail.explain) and not hasattr(translator, "nbest"):
             raise PseudogenError("--nbest and --explain show the statistical decoder's work; "
                                  "a neural model gives one translation")
+        self.language = getattr(translator, "code_language", "python")
         self.translate_here = partial(_translate_chunk_with, translator, detail)
         self.text_language = translator.text_language
         self.opener = partial(open_chunk_translator, model, beam, pop_limit, detail)
@@ -307,7 +325,7 @@ class FileTranslator:
         batch: list[TranslatedFile] = []
         waiting = 0
         for path in paths:
-            batch.append(read_file(path, lines, max_file_bytes))
+            batch.append(read_file(path, lines, max_file_bytes, self.language))
             waiting += len(batch[-1].segments)
             if waiting >= BATCH_SEGMENTS:
                 yield from self._finish(batch, progress)

@@ -14,17 +14,17 @@ lists that travel between processes and into JSON and HTML.
 """
 from __future__ import annotations
 
-import tokenize
-
-from pseudogen.syntax.python_source import tokens_of
 from pseudogen.syntax.tree import Tree
 
 LOOKAHEAD = 8  # how far ahead a leaf may find its token (leaves skip punctuation)
 
 
-def code_tokens(statement: str) -> list[tokenize.TokenInfo]:
-    """The tokens of a statement, as the segmenter and the frontend see them (no comments, no layout)."""
-    return tokens_of(statement)
+def code_tokens(statement: str, language: str = "python") -> list:
+    """The tokens of a statement, as the segmenter and the frontend see them (no comments, no layout): objects with
+    `.string`, `.start` and `.end` as `tokenize` gives them."""
+    from pseudogen.files.languages import file_language
+
+    return file_language(language).tokens(statement)
 
 
 def leaf_tokens(tree: Tree, tokens: list[str]) -> list[int | None]:
@@ -39,11 +39,11 @@ def leaf_tokens(tree: Tree, tokens: list[str]) -> list[int | None]:
     return found
 
 
-def word_sources(derivation, statement: str) -> list[list[int]]:
+def word_sources(derivation, statement: str, language: str = "python") -> list[list[int]]:
     """For each output word of the derivation, the sorted indices of the code tokens it came from."""
     root = derivation.source
     spans = _leaf_spans(root)
-    tokens = leaf_tokens(root, [t.string for t in code_tokens(statement)])
+    tokens = leaf_tokens(root, [t.string for t in code_tokens(statement, language)])
     out: list[list[int]] = []
     _collect(derivation, spans, tokens, out)
     return out

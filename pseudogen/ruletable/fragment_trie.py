@@ -58,8 +58,12 @@ class FragmentTrie(Generic[Value]):
         return self._size
 
     def add(self, lhs: Tree, value: Value) -> None:
+        self.add_keys(fragment_keys(lhs), value)
+
+    def add_keys(self, keys: list[tuple], value: Value) -> None:
+        """Add a left-hand side given by its key sequence (`fragment_keys`, or `rule.source_keys` of its text)."""
         trie = self._root
-        for key in fragment_keys(lhs):
+        for key in keys:
             trie = trie.setdefault(key, {})
         trie.setdefault(_END, []).append((self._size, value))
         self._size += 1

@@ -20,7 +20,7 @@ from pseudogen.errors import PseudogenError
 from pseudogen.extract.ghkm import node_signature
 from pseudogen.ruletable.features import parse_features
 from pseudogen.ruletable.fragment_trie import FragmentTrie
-from pseudogen.ruletable.rule import Rule, parse_source, parse_target
+from pseudogen.ruletable.rule import Rule, parse_source, parse_target, source_keys
 from pseudogen.ruletable.sqlite import connect
 from pseudogen.syntax.tree import Tree
 
@@ -34,21 +34,23 @@ class ScoredRule(NamedTuple):
 
 
 class _Candidate:
-    """A fetched row: its left-hand side is parsed (the trie needs it), the rest when it first matches.
+    """A fetched row, parsed into a rule when it first matches.
 
-    Most candidates of a signature never match the node at hand, and parsing
-    targets and features was half the time of a first lookup.
+    Most candidates of a signature never match the node at hand: the trie
+    needs only the keys of their left-hand sides (`rule.source_keys`), and
+    parsing the sides, targets and features was most of the time of a first lookup.
     """
 
-    __slots__ = ("lhs", "target", "features", "_scored")
+    __slots__ = ("source", "target", "features", "_scored")
 
-    def __init__(self, lhs: Tree, target: str, features: str):
-        self.lhs, self.target, self.features = lhs, target, features
+    def __init__(self, source: str, target: str, features: str):
+        self.source, self.target, self.features = source, target, features
         self._scored: ScoredRule | None = None
 
     def scored(self) -> ScoredRule:
         if self._scored is None:
-            self._scored = ScoredRule(Rule(self.lhs, parse_target(self.target)), parse_features(self.features))
+            rule = Rule(parse_source(self.source), parse_target(self.target))
+            self._scored = ScoredRule(rule, parse_features(self.features))
         return self._scored
 
 
@@ -128,8 +130,7 @@ class RuleTable:
             except sqlite3.DatabaseError as err:  # damage that opening the table could not see
                 raise PseudogenError(f"the rule table is corrupt (SQLite: {err})", str(self._path or "")) from None
             for signature, source, target, features in rows:
-                lhs = parse_source(source)
-                fetched[signature].add(lhs, _Candidate(lhs, target, features))
+                fetched[signature].add_keys(source_keys(source), _Candidate(source, target, features))
             for signature, trie in fetched.items():
                 self._remember(signature, trie)
             found.update(fetched)

@@ -20,9 +20,13 @@ from pseudogen.errors import PseudogenError
 from pseudogen.syntax.tree import Tree
 
 _FRONTENDS = {
+    "cpp": ("pseudogen.syntax.cpp", "CppFrontend"),
     "python": ("pseudogen.syntax.python", "PythonFrontend"),
 }
-_EXTENSIONS = {".py": "python", ".pyw": "python", ".pyi": "python"}  # a file's language, by its suffix
+_EXTENSIONS = {  # a file's language, by its suffix
+    ".py": "python", ".pyw": "python", ".pyi": "python",
+    ".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp", ".h": "cpp",
+}
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -30,12 +34,19 @@ class Frontend(Protocol):
     """What every frontend offers; errors are `PseudogenError`s with a one-line message."""
 
     language: str
+    constructs: tuple[str, ...]  # the groups of `construct`, in report order (`evaluate --by-construct`)
 
     def parse(self, line: str) -> Tree:
         """The concrete tree of one line of code (after the rules file)."""
 
     def parse_raw(self, line: str) -> Tree:
         """The tree of one line straight from the language's parser."""
+
+    def tokens(self, line: str) -> list[str]:
+        """The line's tokens that the concrete tree's leaves must carry, in order, from the language's lexer."""
+
+    def construct(self, line: str) -> str:
+        """The construct group of one line (one of `constructs`; "other" when it does not parse)."""
 
 
 def languages() -> list[str]:
@@ -46,6 +57,11 @@ def languages() -> list[str]:
 def language_of_path(path: str | Path) -> Optional[str]:
     """The programming language of a file, by its suffix (None when not known)."""
     return _EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def extensions_of(language: str) -> list[str]:
+    """The file suffixes of a programming language (`.py`; `.cpp`, `.cc`, ...)."""
+    return [suffix for suffix, name in _EXTENSIONS.items() if name == language]
 
 
 def language_of_paths(paths: Iterable[str | Path]) -> Optional[str]:

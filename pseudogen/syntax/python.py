@@ -28,6 +28,9 @@ give a `Module` node over them.
 from __future__ import annotations
 
 import ast
+import io
+import keyword
+import tokenize
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -52,6 +55,23 @@ class PythonFrontend:
             rules_path = default_rules(self.language)
         self.rules_path = Path(rules_path)
         self.rules = RuleSet.load(self.rules_path)
+
+    @property
+    def constructs(self) -> tuple[str, ...]:
+        """The construct groups of `construct`, in report order."""
+        from pseudogen.syntax.python_constructs import CONSTRUCTS
+
+        return CONSTRUCTS
+
+    def construct(self, line: str) -> str:
+        """The construct group of a line (assignment, if/elif/else, def...), for scores by construct."""
+        from pseudogen.syntax.python_constructs import construct_of
+
+        return construct_of(line)
+
+    def tokens(self, line: str) -> list[str]:
+        """The identifiers, literals and operators of a line as `tokenize` reads it: what the leaves must carry."""
+        return code_tokens(line)
 
     def parse(self, line: str) -> Tree:
         """The concrete tree of one line: the raw tree rewritten by the rules file."""
@@ -172,6 +192,28 @@ def _match(source: SourceLine) -> Tree:
 def _case(source: SourceLine) -> Tree:
     wrapped = _Wrapped(source, before="match _:\n", indent=" ")
     return wrapped.tree(wrapped.module.body[0].cases[0])
+
+
+# -- the tokens that the leaves must carry -------------------------------------------
+
+_OPERATORS = frozenset({"%", "==", "!=", "<>", "<", ">", "<=", ">=", "+", "-", "/", "//", "&", "|", "^", "~",
+                        "<<", ">>", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>=", "//="})
+
+
+def code_tokens(line: str) -> list[str]:
+    """Identifiers, literals and operators of a line, as `tokenize` reads them (f-strings, taken apart, left out)."""
+    out = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line.strip()).readline):
+            if token.type == tokenize.STRING and "f" in token.string.split(token.string[-1])[0].lower():
+                continue
+            if token.type in (tokenize.NAME, tokenize.STRING, tokenize.NUMBER) and not keyword.iskeyword(token.string):
+                out.append(token.string)
+            elif token.type == tokenize.OP and token.string in _OPERATORS:
+                out.append(token.string)
+    except (tokenize.TokenError, SyntaxError) as err:
+        raise PseudogenError(f"cannot tokenize: {err}") from None
+    return out
 
 
 _FRAGMENTS: dict[str, Callable[[SourceLine], Tree]] = {

@@ -14,6 +14,7 @@ A rules file is data, one rule per line (grammar and examples in docs/rules.md):
     splice   /[a-z_]+/                       # hand a field's children to its parent
     rename   (arg ...) Arg
     head     If if                           # (If ...) -> (If (HEAD if) ...)
+    head     Arguments "{Arg|KwArg} arguments"   # (HEAD "2 arguments"): children counted by label
     rewrite  (Attribute ?v (attr ?a)) => (Attribute ?v (Attr ?a))
 
 Semantics. The tree is rewritten in one bottom-up pass: a node is rewritten
@@ -228,11 +229,33 @@ def _collapse(rule, node, bindings):
     return [Tree(node.label, [below])]
 
 
+@dataclass(frozen=True)
+class CountedWord:
+    """A HEAD word with `{A|B}` in it: written with the number of the node's children labelled A or B there.
+
+    `head Arguments "{Arg|VarArg|KwArg} arguments"` gives `(HEAD "3 arguments")` to a function of three
+    parameters, so that a rule can learn "with 3 arguments" for the construct's own word, and a pattern
+    need not list every way the counted children can sit among the others.
+    """
+
+    before: str
+    labels: frozenset
+    after: str
+
+    def render(self, node: Tree) -> str:
+        count = sum(1 for child in node.children if isinstance(child, Tree) and child.label in self.labels)
+        return f"{self.before}{count}{self.after}"
+
+
 def _head(rule, node, bindings):
     kids = node.children
     if kids and isinstance(kids[0], Tree) and kids[0].label == HEAD:
         return None
-    word = node.label if rule.argument is None else rule.argument
+    word = rule.argument
+    if word is None:
+        word = node.label
+    elif isinstance(word, CountedWord):
+        word = word.render(node)
     return [Tree(node.label, (Tree(HEAD, [word]),) + kids)]
 
 
@@ -370,7 +393,17 @@ def _label_argument(reader: _Reader, pattern: NodePattern):
 
 
 def _optional_word(reader: _Reader, pattern: NodePattern):
-    return None if reader.at_end() else reader.atom("the HEAD word")
+    if reader.at_end():
+        return None
+    word = reader.atom("the HEAD word")
+    counted = _COUNTED.fullmatch(word)  # other braces are the word's own: `head FormattedValue {}`
+    if counted is None:
+        return word
+    return CountedWord(counted["before"], frozenset(counted["labels"].split("|")), counted["after"])
+
+
+_COUNTED = regex.compile(r"(?P<before>[^{}]*)\{(?P<labels>[A-Za-z_][A-Za-z0-9_]*(?:\|[A-Za-z_][A-Za-z0-9_]*)*)\}"
+                         r"(?P<after>[^{}]*)")
 
 
 def _template_argument(reader: _Reader, pattern: NodePattern):

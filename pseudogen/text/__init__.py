@@ -19,6 +19,7 @@ and `split_tokens` reverses it.
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Protocol
 
 from pseudogen.errors import PseudogenError
@@ -47,9 +48,12 @@ class SpaceTokenizer:
 #: The dot inside a dotted name as a token of its own (`self @.@ state`, see `pseudogen.text.en`;
 #: Moses writes a split hyphen "@-@").
 JOINER = "@.@"
+#: The other separators of a qualified name, split the same way: C++'s `p->next`
+#: (`p @->@ next`) and `std::sort` (`std @::@ sort`). Each joiner maps to what it stands for.
+JOINERS = {JOINER: ".", "@->@": "->", "@::@": "::"}
 #: Tokens that are glue rather than words: the aligner leaves them unlinked, so that rule
 #: extraction puts each into the smallest rule that spans it.
-NEVER_ALIGNED = frozenset({JOINER})
+NEVER_ALIGNED = frozenset(JOINERS)
 
 TOKEN_SPACE = "\u2581"
 
@@ -81,9 +85,16 @@ def tokenize_about(tokenizer: Tokenizer, text: str, code_tokens: list[str]) -> l
     return tokenizer.tokenize(text)
 
 
-def get_tokenizer(lang: str) -> Tokenizer:
-    """The tokenizer for a language code (`en`, `ja`, `space`)."""
+def get_tokenizer(lang: str, code_language: str | None = None) -> Tokenizer:
+    """The tokenizer for a language code (`en`, `ja`, `space`), for text that describes `code_language`.
+
+    How text quotes code depends on the code: a tokenizer whose class takes a
+    `code_language` argument is given it (`EnglishTokenizer` splits the
+    subscripts that C++ pseudo-code quotes, `a[i]`, into tokens)."""
     if lang not in _TOKENIZERS:
         raise PseudogenError(f"no tokenizer for language {lang!r}; known: {', '.join(LANGUAGES)}")
     module_name, class_name = _TOKENIZERS[lang]
-    return getattr(importlib.import_module(module_name), class_name)()
+    tokenizer_class = getattr(importlib.import_module(module_name), class_name)
+    if code_language is not None and "code_language" in inspect.signature(tokenizer_class).parameters:
+        return tokenizer_class(code_language=code_language)
+    return tokenizer_class()

@@ -18,7 +18,8 @@ cannot put them back, so this tokenizer works from whitespace instead:
    loses its parentheses. What remains is one token: a word, identifier,
    dotted name, number (`3.14`) or literal. A chunk of punctuation alone
    (`...`, `-`, `--`) is one token.
-3. A dotted name is cut at its dots, each dot becoming the joiner token `@.@`:
+3. A dotted name is cut at its dots, each dot becoming the joiner token `@.@`
+   (and so are C++'s `p->next`, `p @->@ next`, and `std::sort`, `std @::@ sort`):
    `self._cache.get` is `self @.@ _cache @.@ get`. The code side has
    `self`, `_cache` and `get` as leaves of their own (an attribute access is a
    tree), so each part aligns to its leaf and a rule such as
@@ -27,10 +28,22 @@ cannot put them back, so this tokenizer works from whitespace instead:
    exactly `self.state`. Numbers (`3.14`) and names followed by brackets
    (`x.y()`) stay whole.
 
+4. For the text of a code language in `SPLIT_SUBSCRIPTS` (C++), what is left of
+   a subscript is taken apart at its brackets: `a[i]` is `a [ i ]`, and
+   `a[i - 1]` (chunks `a[i`, `-`, `1]`) is `a [ i - 1 ]`. SPoC's annotations
+   quote subscripts all the time ("if s[i] is '/'"); the C++ tree has `s` and
+   `i` as leaves of a subscript node, so split, each part aligns to its leaf
+   and a rule `subscript(x0, x1) -> x0 [ x1 ]` carries over to every array and
+   index, where whole, `s[i]` could only come from a rule that saw `s[i]`.
+   A quoted literal is never split.
+
 Detokenization joins tokens with single spaces, except before a closing token
 (`.`, `,`, `)`, ...) and after an opening bracket, which is the inverse of step 2,
-and it writes `@.@` as a dot glued to both neighbours, the inverse of step 3 (so
-a text that has `@.@` standing alone comes back with a dot there instead).
+and it writes `@.@` as a dot glued to both neighbours (`@->@` as `->`, `@::@` as
+`::`), the inverse of step 3 (so a text that has `@.@` standing alone comes back
+with a dot there instead).
+With subscripts split, `[` is also glued to the token before it, so `a [ i ]`
+is written `a[i]` again.
 So detokenize(tokenize(s)) == s for every sentence whose spacing is that of
 ordinary written English, up to runs of whitespace, which become one space.
 `tools/bench_tokenize.py` measures the exact round-trip rate on the Django
@@ -40,7 +53,7 @@ from __future__ import annotations
 
 import re
 
-from pseudogen.text import JOINER
+from pseudogen.text import JOINER, JOINERS
 
 
 def quoted_literal_pattern(word_chars: str = r"\w") -> str:
@@ -60,11 +73,18 @@ QUOTED_LITERAL = quoted_literal_pattern()
 CHUNK = re.compile(rf"(?:{QUOTED_LITERAL}|\S)+")
 _LITERAL = re.compile(QUOTED_LITERAL)
 
-_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:(?:\.|->|::)[A-Za-z_]\w*)+")
+_SEPARATOR = re.compile(r"(\.|->|::)")
+_JOINER_OF = {symbol: joiner for joiner, symbol in JOINERS.items()}
 _TRAILING = frozenset(".,;:!?")
 _OPENING = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 _PUNCTUATION_ONLY = re.compile(r"[^\w'\"]+")
+
+
+#: Code languages whose pseudo-code quotes subscripts that the tokenizer takes apart (step 4 above).
+SPLIT_SUBSCRIPTS = frozenset({"cpp"})
+_BRACKET = re.compile(r"(\[|\])")
 
 
 class EnglishTokenizer:
@@ -72,21 +92,30 @@ class EnglishTokenizer:
 
     lang = "en"
 
+    def __init__(self, code_language: str | None = None):
+        self.split_subscripts = code_language in SPLIT_SUBSCRIPTS
+
     def tokenize(self, text: str) -> list[str]:
         tokens: list[str] = []
         for chunk in CHUNK.finditer(text):
             for token in split_chunk(chunk.group()):
-                tokens.extend(split_dotted_name(token))
+                if self.split_subscripts:
+                    for part in split_subscript(token):
+                        tokens.extend(split_dotted_name(part))
+                else:
+                    tokens.extend(split_dotted_name(token))
         return tokens
 
     def detokenize(self, tokens: list[str]) -> str:
         pieces: list[str] = []
         glue_next = True
         for token in tokens:
-            if token == JOINER:
-                pieces.append(".")
+            if token in JOINERS:
+                pieces.append(JOINERS[token])
                 glue_next = True
                 continue
+            if self.split_subscripts and token == "[" and pieces and pieces[-1] != " ":
+                glue_next = True
             if not glue_next and not _is_closing(token):
                 pieces.append(" ")
             pieces.append(token)
@@ -94,15 +123,25 @@ class EnglishTokenizer:
         return "".join(pieces)
 
 
+def split_subscript(token: str) -> list[str]:
+    """`a[i]` -> `a [ i ]`, `a[i` -> `a [ i`, `1]` -> `1 ]`; a quoted literal, or a token without brackets, stays."""
+    if ("[" not in token and "]" not in token) or token[:1] in "'\"" or len(token) == 1 or _LITERAL.search(token):
+        return [token]
+    parts = []
+    for part in _BRACKET.split(token):
+        if part.startswith(".") and part[1:].isidentifier():  # `a[i].first`: the member after the bracket
+            parts += [JOINER, part[1:]]
+        elif part:
+            parts.append(part)
+    return parts
+
+
 def split_dotted_name(token: str) -> list[str]:
-    """`self.state` -> `self @.@ state`; any other token stays whole."""
+    """`self.state` -> `self @.@ state` (`p->x` -> `p @->@ x`, `a::b` -> `a @::@ b`); any other token stays whole."""
     if not _DOTTED_NAME.fullmatch(token):
         return [token]
-    parts = token.split(".")
-    split = [parts[0]]
-    for part in parts[1:]:
-        split += [JOINER, part]
-    return split
+    parts = _SEPARATOR.split(token)
+    return [_JOINER_OF.get(part, part) for part in parts]
 
 
 def _is_closing(token: str) -> bool:

@@ -81,7 +81,7 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
         if lines.last > len(pairs):
             raise PseudogenError(f"--tune-lines {lines} goes past the end of {split} ({len(pairs)} lines)")
         pairs = pairs[lines.first - 1:lines.last]
-    tokenizer = get_tokenizer(model.target_language)
+    tokenizer = get_tokenizer(model.target_language, model.source_language)
     references = reference_words(pairs, tokenizer, model.source_language)
     result = tune_lines(partial(open_model_decoder, str(model_dir), pop_limit), [pair.code for pair in pairs],
                         references, model.weights, processes, settings.tune_nbest, on_iteration=on_iteration,

@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pseudogen.files.languages import FILE_LANGUAGES
 from pseudogen.web.catalog import Catalog, NotServed
 from pseudogen.web.limits import MAX_NBEST, BodyLimit, Limits
 from pseudogen.web.pool import WorkerPool
@@ -46,7 +47,7 @@ class TranslateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    code: str = Field(description="Python source: a whole file or part of one. It is parsed, never run.")
+    code: str = Field(description="Source code (Python, C++): a whole file or part of one. It is parsed, never run.")
     language: str | None = Field(None, description="Programming language of the code (default: the model's).")
     model: str | None = Field(None, description="A name from GET /api/models (default: the first served).")
     format: Literal[FORMAT_NAMES] = Field("json", description="As `pseudogen translate --format`.")
@@ -116,8 +117,8 @@ def create_app(catalog: Catalog, limits: Limits = Limits(), processes: int = 1,
         except NotServed as err:
             return JSONResponse({"detail": f"{err.field}: {err.message}",
                                  "errors": [{"field": err.field, "message": err.message}]}, status_code=422)
-        job = Job(model.name, request.code, model.code_language != "python", request.format, request.nbest,
-                  limits.max_statements, limits.max_statement_chars, started + limits.time_limit)
+        job = Job(model.name, request.code, model.code_language not in FILE_LANGUAGES, request.format, request.nbest,
+                  limits.max_statements, limits.max_statement_chars, started + limits.time_limit, model.code_language)
         reply = await workers["pool"].run(job)
         log.info("translate: model %s, %s, %d characters, %d: %.3f s", model.name, request.format,
                  len(request.code), reply.status, time.time() - started)

@@ -37,6 +37,7 @@ class Job(NamedTuple):
     max_statements: int
     max_statement_chars: int
     deadline: float
+    language: str = "python"  # the model's code language: how the submitted file is cut into statements
 
 
 class Reply(NamedTuple):
@@ -87,7 +88,7 @@ class ModelWorker:
         """The reply to one job; a problem with the submission is a 4xx/5xx reply, never an exception."""
         from pseudogen.files.translate import text_file
 
-        translated = text_file("<submitted>", job.code, lines=job.lines)
+        translated = text_file("<submitted>", job.code, lines=job.lines, language=job.language)
         statements = sum(1 for s in translated.segments if s.is_code)
         if statements > job.max_statements:
             return _problem(413, f"{statements:,} statements are over the limit of {job.max_statements:,} "
