@@ -129,3 +129,9 @@ def test_evaluate_scores_japanese_with_ja_mecab(python_ja, monkeypatch, runner):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert "tok:ja-mecab" in report["bleu_signature"] and report["bleu"] > 20 and report["chrf"] > 40
+
+
+def test_a_docstring_is_labelled_in_japanese(environment, runner):
+    environment.write_text('def f(data):\n    """Sort the data."""\n    return sorted(data)\n', encoding="utf-8")
+    result = runner.invoke(main, ["translate", "--model", "python-ja", str(environment)])
+    assert "    説明: Sort the data." in result.stdout.splitlines()
