@@ -45,7 +45,7 @@ NAMED_MODELS: dict[str, NamedModel] = {
         NamedModel("python-en", "python", "en", "pseudogen.pipeline:default_corpus_dir",
                    "Python -> English, from the Django corpus and the modern-Python supplement"),
         NamedModel("python-ja", "python", "ja", "pseudogen.corpus.multiese:python_ja_corpus",
-                   "Python -> Japanese, from the multiese corpus"),
+                   "Python -> Japanese, from the multiese corpus and the hand-written statement supplement"),
         NamedModel("cpp-en", "cpp", "en", "pseudogen.corpus.spoc:spoc_corpus_dir",
                    "C++ -> English, from SPoC (tuned on 1,501 lines of whole dev programs)",
                    {"tune-lines": "1-1501"}),

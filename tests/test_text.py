@@ -101,6 +101,15 @@ def test_japanese_spaces_between_ascii_tokens():
     assert ja.detokenize(["x", "と", "a", "b", "。"]) == "xとa b。"
 
 
+def test_japanese_text_does_not_start_with_a_clause_closer():
+    pytest.importorskip("fugashi")
+    ja = get_tokenizer("ja")
+    assert ja.detokenize(["、", "key", "items"]) == "key items"  # `for` -> 、 (an alignment to a comma) came first
+    assert ja.detokenize(["。", "、", "x", "を", "返す"]) == "xを返す"
+    assert ja.detokenize(["x", "を", "取り出し", "、", "返す", "。"]) == "xを取り出し、返す。"  # only at the start
+    assert ja.detokenize(["、"]) == "" and ja.detokenize([]) == ""
+
+
 def test_japanese_missing_package_says_what_to_install(monkeypatch):
     real_import = builtins.__import__
 

@@ -539,6 +539,8 @@ def import_multiese(source: Path, corpus_dir: Path, variants: int = DEFAULT_VARI
 SOURCE_NAME = "multiese-ja"
 #: The imported corpus, in the user cache.
 IMPORTED_NAME = "multiese-ja-pairs"
+#: The hand-written statements (`def`, `for`, `if`, `return`, ...) that multiese lacks, shipped in corpora/.
+SUPPLEMENT_NAME = "python-extra-ja"
 SOURCE_HINT = ("the multiese corpus: the folder new_corpus/ of github.com/KuramitsuLab/multiese "
                "(commit ea1a113, MIT), as $PSEUDOGEN_DATA/multiese-ja or given as CORPUS")
 
@@ -551,7 +553,10 @@ def is_multiese_folder(path: Path) -> bool:
 
 def python_ja_corpus(explicit: str | None = None, progress=None) -> Path:
     """The corpus of the named model python-ja: `explicit` (a corpus directory or name, or a multiese folder to
-    import), else the multiese folder imported with the default settings into the user cache, once."""
+    import) if given, else multiese and the hand-written statement supplement `python-extra-ja` joined
+    (`multiese-ja-pairs+python-extra-ja`: both train parts, both dev parts to tune on, multiese's test alone),
+    multiese imported with the default settings into the user cache once."""
+    from pseudogen.corpus.combine import combined_corpus
     from pseudogen.corpus.resolve import cache_dir, resolve_corpus
 
     if explicit:
@@ -559,13 +564,14 @@ def python_ja_corpus(explicit: str | None = None, progress=None) -> Path:
         return _imported(given, cache_dir() / f"{IMPORTED_NAME}-{given.name}", progress) \
             if is_multiese_folder(given) else given
     target = cache_dir() / IMPORTED_NAME
-    if (target / "train.code").is_file():
-        return target
-    try:
-        source = resolve_corpus(SOURCE_NAME)
-    except PseudogenError as missing:
-        raise PseudogenError(f"{missing.message}; the python-ja model needs {SOURCE_HINT}") from None
-    return _imported(source, target, progress)
+    if not (target / "train.code").is_file():
+        try:
+            source = resolve_corpus(SOURCE_NAME)
+        except PseudogenError as missing:
+            raise PseudogenError(f"{missing.message}; the python-ja model needs {SOURCE_HINT}") from None
+        _imported(source, target, progress)
+    supplement = resolve_corpus(SUPPLEMENT_NAME)
+    return combined_corpus(f"{IMPORTED_NAME}+{SUPPLEMENT_NAME}", [target, supplement], cache_dir())
 
 
 def _imported(source: Path, target: Path, progress) -> Path:

@@ -23,7 +23,12 @@ output is detokenised, so either cut gives the same text.
 
 Detokenization glues Japanese tokens together and joins each stretch of ASCII
 tokens by the English rules, so the text reads naturally; the spaces a writer
-put between Japanese and code are not restored.
+put between Japanese and code are not restored. A sentence does not begin
+with 、 or 。 (they close a clause; Japanese typesetting keeps them from the
+start of a line, 行頭禁則), so such tokens at the start are dropped. A model
+writes them there when a keyword with no word of its own was aligned to the
+comma of the sentences it came from (`for` to the 、 of "…を取り出し、ひとつずつ処理する")
+and that keyword's rule comes first: "、key items" for `for key in items :`.
 """
 from __future__ import annotations
 
@@ -38,6 +43,8 @@ INSTALL_HINT = "pip install 'pseudogen[ja]'"
 _LITERAL = quoted_literal_pattern("A-Za-z0-9_")
 _CHUNK = re.compile(rf"(?:{_LITERAL}|\S)+")
 _CODE_RUN = re.compile(rf"(?:{_LITERAL}|[\x21-\x7e])+")
+# Punctuation that closes a clause, which no sentence starts with.
+CLAUSE_CLOSERS = frozenset("、。")
 
 
 class JapaneseTokenizer:
@@ -60,6 +67,11 @@ class JapaneseTokenizer:
         return tokens
 
     def detokenize(self, tokens: list[str]) -> str:
+        """The text of `tokens`: Japanese glued, code spaced as in English, no 、 or 。 at the start."""
+        start = 0
+        while start < len(tokens) and tokens[start] in CLAUSE_CLOSERS:
+            start += 1
+        tokens = tokens[start:]
         pieces: list[str] = []
         ascii_run: list[str] = []
         for token in tokens:
