@@ -2,6 +2,7 @@
 trained from it (`train --default -l ja`), and a file translated into Japanese in every format."""
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -88,6 +89,21 @@ def test_the_named_model_is_built_from_the_imported_corpus(python_ja):
     model = python_ja / "cache" / "pseudogen" / "models" / "python-ja"
     assert (corpus / "train.code").is_file() and (model / "model.toml").is_file()
     assert re.search(r'\[languages\]\nsource = "python"\ntarget = "ja"', (model / "model.toml").read_text())
+
+
+def test_the_named_model_trains_on_multiese_and_the_statement_supplement(python_ja):
+    corpora = python_ja / "cache" / "pseudogen" / "corpora"
+    multiese, joined = corpora / "multiese-ja-pairs", corpora / "multiese-ja-pairs+python-extra-ja"
+    supplement = Path(__file__).resolve().parent.parent / "corpora" / "python-extra-ja"
+    model = (python_ja / "cache" / "pseudogen" / "models" / "python-ja" / "model.toml").read_text()
+    assert f'corpus = "{joined}"' in model
+    for split in ("train", "dev"):  # both parts, multiese first; tuned on both dev parts
+        lines = (joined / f"{split}.code").read_text(encoding="utf-8").splitlines()
+        assert lines == ((multiese / f"{split}.code").read_text(encoding="utf-8").splitlines()
+                         + (supplement / f"{split}.code").read_text(encoding="utf-8").splitlines())
+    # the supplement has no test split: the test split is multiese's alone
+    assert (joined / "test.code").read_text(encoding="utf-8") == (multiese / "test.code").read_text(encoding="utf-8")
+    assert (joined / "test.anno").read_text(encoding="utf-8") == (multiese / "test.anno").read_text(encoding="utf-8")
 
 
 def test_translate_a_file_into_japanese(environment, runner):
