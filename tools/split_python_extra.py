@@ -319,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 path.write_text(content, encoding="utf-8")
     if stale:
-        print(f"out of date with pairs.tsv: {', '.join(stale)} (run tools/split_python_extra.py {corpus})", file=sys.stderr)
+        print(f"out of date with pairs.tsv: {', '.join(stale)} (run tools/split_python_extra.py {corpus})",
+              file=sys.stderr)
         return 1
     dropped = len(rows) - len(train) - len(dev)
     print(f"{len(train)} train, {len(dev)} dev" + (f", {dropped} repeated code lines dropped" if dropped else ""))
