@@ -84,6 +84,18 @@ def pair_examples(pairs: Sequence[Pair], direction: str, text_language: str = "s
     return examples
 
 
+def select_lines(items: Sequence, lines: str | None, what: str = "dev") -> list:
+    """The items at the one-based line range `lines` ("FIRST-LAST"; None: all of them)."""
+    from pseudogen.config import LineRange
+
+    if lines is None:
+        return list(items)
+    span = LineRange.parse(lines)
+    if span.last > len(items):
+        raise PseudogenError(f"lines {span} asked for, but the {what} split has {len(items)} lines")
+    return list(items[span.first - 1 : span.last])
+
+
 def drop_long(examples: Sequence[Example], max_length: int) -> list[Example]:
     """The examples whose two sides are non-empty and at most `max_length` tokens long (for training)."""
     return [e for e in examples if 0 < len(e.source) <= max_length and 0 < len(e.target) <= max_length]
