@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from pseudogen.corpus.parallel import Pair, read_split
+from pseudogen.corpus.parallel import Pair, read_split, select_lines  # noqa: F401 (select_lines: for callers)
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab
@@ -82,18 +82,6 @@ def pair_examples(pairs: Sequence[Pair], direction: str, text_language: str = "s
         code, text = pair.code.split(), tokenize_text(pair.text)
         examples.append(Example(code, text) if direction == "code2text" else Example(text, code))
     return examples
-
-
-def select_lines(items: Sequence, lines: str | None, what: str = "dev") -> list:
-    """The items at the one-based line range `lines` ("FIRST-LAST"; None: all of them)."""
-    from pseudogen.config import LineRange
-
-    if lines is None:
-        return list(items)
-    span = LineRange.parse(lines)
-    if span.last > len(items):
-        raise PseudogenError(f"lines {span} asked for, but the {what} split has {len(items)} lines")
-    return list(items[span.first - 1 : span.last])
 
 
 def drop_long(examples: Sequence[Example], max_length: int) -> list[Example]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.neural.config import NeuralConfig
-from pseudogen.neural.data import load_examples, select_lines
+from pseudogen.corpus.parallel import select_lines
+from pseudogen.neural.data import load_examples
 from pseudogen.neural.plots import save_curves
 from pseudogen.neural.train import train
 from pseudogen.neural.translator import NeuralTranslator
@@ -25,7 +26,7 @@ def train_on_corpus(corpus: str | Path, config: NeuralConfig, out_dir: Path, pro
     corpus_dir = resolve_corpus(str(corpus))
     train_examples = load_examples(corpus_dir, "train", config.direction, config.text_language)
     dev_examples = select_lines(load_examples(corpus_dir, "dev", config.direction, config.text_language),
-                                config.stop_lines)
+                                config.stop_lines, "dev split")
     translator = train(config, train_examples, dev_examples, progress=progress)
     translator.save(out_dir)
     save_curves(translator.history, Path(out_dir) / "curves.png", f"{config.arch}{' + copy' if config.copy else ''} ({config.direction})")
