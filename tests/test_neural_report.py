@@ -1,5 +1,6 @@
 """tools/neural_report.py end to end on the 20-pair corpus: the same epoch cap for every model, held-out dev lines."""
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -50,11 +51,7 @@ def test_report_has_the_tables_and_figures(tmp_path):
 def test_choose_heatmaps_picks_a_diagonal_success_and_a_stuck_failure():
     import torch
 
-    sys.path.insert(0, str(TOOLS))
-    try:
-        from neural_report import choose_heatmaps
-    finally:
-        sys.path.remove(str(TOOLS))
+    choose_heatmaps = runpy.run_path(str(TOOL))["choose_heatmaps"]
     from pseudogen.neural.data import Example
     from pseudogen.neural.translator import NeuralTranslation
 
