@@ -247,8 +247,8 @@ def evaluate_smt(args, corpus: Path) -> dict:
         raise PseudogenError("the statistical translator translates code to text; --smt-model needs code2text")
     log(f"[statistical] evaluating {args.smt_model} on dev lines {args.test}")
     cpu, started = cpu_seconds(), time.monotonic()
-    report, _ = evaluate_model(args.smt_model, corpus, "dev", processes=1, lines=args.test)
-    return {"report": report, "seconds": time.monotonic() - started, "cpu": cpu_seconds() - cpu}
+    report, outputs = evaluate_model(args.smt_model, corpus, "dev", processes=1, lines=args.test)
+    return {"report": report, "outputs": outputs, "seconds": time.monotonic() - started, "cpu": cpu_seconds() - cpu}
 
 
 def spread(values: list[float]) -> tuple[float, float]:
@@ -354,7 +354,7 @@ def report_lines(name, corpus, args, models, smt, heatmaps, train_examples, stop
     lines += ranking(models, smt, text2code, args)
     lines += curves_section(models, figures)
     lines += notes_section(models)
-    lines += samples_section(models, smt_outputs=None, test_examples=test_examples)
+    lines += samples_section(models, smt, test_examples)
     return lines
 
 
@@ -526,13 +526,15 @@ def notes_section(models) -> list[str]:
     return lines + [""]
 
 
-def samples_section(models, smt_outputs, test_examples, count: int = 3) -> list[str]:
+def samples_section(models, smt, test_examples, count: int = 3) -> list[str]:
     lines = ["## Sample outputs (beam, first held-out lines, first seed)", ""]
     for i in range(min(count, len(test_examples))):
         lines.append(f"- source: `{' '.join(test_examples[i].source)}`")
         lines.append(f"  - reference: `{' '.join(test_examples[i].target)}`")
         for m in models:
             lines.append(f"  - {m['label']}: `{m['runs'][0]['translations'][i].text}`")
+        if smt is not None:
+            lines.append(f"  - statistical: `{smt['outputs'][i]}`")
     return lines + [""]
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from pseudogen.corpus.parallel import Pair, read_split, select_lines  # noqa: F401 (select_lines: for callers)
+from pseudogen.corpus.parallel import Pair, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab
