@@ -46,6 +46,12 @@ def test_report_has_the_tables_and_figures(tmp_path):
     # a second run reuses the matching checkpoints instead of training again
     again = run_tool(*arguments)
     assert again.returncode == 0 and "checkpoint reused" in again.stdout and "training " not in again.stdout
+    # --only-trained reports what has a checkpoint and names the rest as not run
+    partial = run_tool(*arguments[:4], "lstm,attention", *arguments[5:], "--only-trained")
+    assert partial.returncode == 0, partial.stderr
+    report = (out / "neural-tiny-text2code.md").read_text()
+    assert "**Not run** (asked for, no checkpoint): attention (seed 1)." in report
+    assert "| lstm | 2 |" in report and "| attention |" not in report
 
 
 def test_choose_heatmaps_picks_a_diagonal_success_and_a_stuck_failure():

@@ -96,6 +96,9 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "reports")
     parser.add_argument("--work-dir", type=Path, help="checkpoints (default: /tmp/pseudogen-neural-<name>)")
     parser.add_argument("--retrain", action="store_true", help="train even where a matching checkpoint exists")
+    parser.add_argument("--only-trained", action="store_true",
+                        help="train nothing: report the models and seeds that have a matching checkpoint, and list "
+                             "the others as not run")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--autocast", action="store_true", help="train with bfloat16 autocast on the CPU")
     parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
@@ -166,15 +169,21 @@ def run(args) -> None:
     dev_examples = pair_examples(dev_pairs, args.direction, args.text_language)
     stop_examples = select_lines(dev_examples, args.stop, "dev split")
     test_examples = select_lines(dev_examples, args.test, "dev split")
-    runs = []
+    runs, args.not_run = [], []
     for label, seed in args.runs:
         config = model_config(label, seed, args)
-        translator, trained = checkpoint(work / slug(label) / f"seed-{seed}", config, train_examples, stop_examples,
-                                         args)
+        directory = work / slug(label) / f"seed-{seed}"
+        if args.only_trained and matching_checkpoint(directory, config) is None:
+            args.not_run.append(f"{label} (seed {seed})")
+            continue
+        translator, trained = checkpoint(directory, config, train_examples, stop_examples, args)
         log(f"[{label}, seed {seed}] {'trained' if trained else 'checkpoint reused'}; evaluating on dev lines {args.test}")
         runs.append(evaluate_run(label, seed, translator, corpus, test_examples, args))
         log(f"[{label}, seed {seed}] {runs[-1]['summary']}")
+    if not runs:
+        raise PseudogenError("no model to report: none has a matching checkpoint in " + str(work))
     smt = evaluate_smt(args, corpus) if args.smt_model else None
+    args.labels = [label for label in args.labels if any(r["label"] == label for r in runs)]
     models = summarise(runs, args)
     heatmaps = draw_heatmaps(models, test_examples, figures, args)
     for model in models:
@@ -206,15 +215,22 @@ def log(message: str) -> None:
     print(f"{datetime.datetime.now():%H:%M:%S} {message}", flush=True)
 
 
+def matching_checkpoint(directory: Path, config: NeuralConfig) -> NeuralTranslator | None:
+    """The finished checkpoint in `directory` if it was trained with `config` (the beam width aside), else None."""
+    if not (directory / "history.json").is_file() or not (directory / "model.pt").is_file():
+        return None
+    try:
+        found = NeuralTranslator.load(directory)
+    except PseudogenError:
+        return None
+    return found if replace(found.config, beam=config.beam) == config and found.history is not None else None
+
+
 def checkpoint(directory: Path, config: NeuralConfig, train_examples, stop_examples, args) -> tuple[NeuralTranslator, bool]:
     """The checkpoint in `directory` if it was trained with `config` (and finished), else a freshly trained one."""
-    if not args.retrain and (directory / "history.json").is_file() and (directory / "model.pt").is_file():
-        try:
-            found = NeuralTranslator.load(directory)
-        except PseudogenError:
-            found = None
-        if found is not None and replace(found.config, beam=config.beam) == config and found.history is not None:
-            return found, False
+    found = None if args.retrain else matching_checkpoint(directory, config)
+    if found is not None:
+        return found, False
     log(f"training {config.arch}{' + copy' if config.copy else ''}, seed {config.seed} -> {directory}")
     translator = train(config, train_examples, stop_examples, progress=not args.quiet)
     translator.save(directory)
@@ -371,7 +387,8 @@ def intro(corpus, args, models, train_examples, stop_examples, test_examples, to
         f"- Budget: the same for every model: at most {args.epochs} epochs, early stopping after {args.patience} "
         "epochs without a better dev loss (the best dev-loss epoch is kept); no time limit. "
         f"Seeds: {', '.join(map(str, seeds))}"
-        + (f" (extra seeds for {args.seed_models} only)" if args.seed_models and len(args.seed_list) > 1 else "") + ".",
+        + (f" (extra seeds for {args.seed_models} only)" if args.seed_models and len(args.seed_list) > 1 else "") + "."
+        + (f" **Not run** (asked for, no checkpoint): {', '.join(args.not_run)}." if args.not_run else ""),
         f"- Computing: {train_cpu / 60:.1f} CPU minutes of training in all; the whole run took {total / 60:.1f} min "
         f"wall and {cpu_total / 60:.1f} CPU min (evaluation included, checkpoints reused from earlier runs not "
         f"counted). Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, torch on "
