@@ -511,14 +511,15 @@ def tune_command(corpus, old_corpus, sentences, output, model, split, dry_run, c
 @main.command("evaluate")
 @click.argument("corpus", required=False)
 @click.argument("old_corpus", required=False, metavar="")
-@options("model", "hypotheses", "split", "text-language", "code-language", "by-construct", "json", "translations",
+@options("model", "hypotheses", "split", "split-lines", "text-language", "code-language", "by-construct", "json",
+         "translations",
          "processes", "pop-limit", "beam", command="evaluate", layered=("pop-limit", "beam"),
          help={"text-language": "With --hypotheses: the language of the text side.",
                "code-language": "With --hypotheses: the language of the code side (for --by-construct).",
                "pop-limit": "Statistical models: cube pruning pops per tree node (default: the model's).",
                "beam": "Neural models: beam width, 1 for greedy search (default: the model's)."})
-def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language, code_language, by_construct, json,
-                     translations, processes, pop_limit, beam) -> None:
+def evaluate_command(corpus, old_corpus, model, hypotheses, split, split_lines, text_language, code_language,
+                     by_construct, json, translations, processes, pop_limit, beam) -> None:
     """Score pseudo-code against a split of CORPUS: BLEU (sacrebleu 13a; ja-mecab for Japanese), chrF, RIBES, exact match.
 
     With -m MODEL (a statistical model or a neural checkpoint; by default the
@@ -535,13 +536,15 @@ def evaluate_command(corpus, old_corpus, model, hypotheses, split, text_language
         raise PseudogenError("give the CORPUS to score against")
     command = "pseudogen " + " ".join(sys.argv[1:])
     if hypotheses:
+        if split_lines:
+            raise PseudogenError("--split-lines scores a model's translations; with --hypotheses give the whole split")
         report = evaluate_output_file(hypotheses, corpus, split, text_language, by_construct, command, code_language)
     else:
         def warn(place: str, message: str) -> None:
             click.echo(f"error: {place}: {message}", err=True)
 
         report, outputs = evaluate_model(_model_or_default(model), corpus, split, by_construct, processes, command,
-                                         warn, beam=beam, pop_limit=pop_limit)
+                                         warn, beam=beam, pop_limit=pop_limit, lines=split_lines)
         if translations:
             write_lines(translations, outputs)
     click.echo(report.to_json() if json else report.to_table())
@@ -599,10 +602,12 @@ def neural_translate(old_model, input_path, output, beam) -> None:
 @neural.command("evaluate")
 @click.argument("corpus")
 @click.argument("old_corpus", required=False, metavar="")
-@options("model", "split", "beam", "by-construct", "json", "translations", "quiet", command="neural evaluate",
+@options("model", "split", "split-lines", "beam", "by-construct", "json", "translations", "quiet",
+         command="neural evaluate",
          layered=("beam",), help={"model": "The neural checkpoint to score.",
                                   "beam": "Beam width, 1 for greedy search (default: the model's)."})
-def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, translations, quiet) -> None:
+def neural_evaluate(corpus, old_corpus, model, split, split_lines, beam, by_construct, json, translations,
+                    quiet) -> None:
     """Score a neural checkpoint on a split of CORPUS: `pseudogen evaluate`'s report, token accuracy, attention."""
     from pseudogen.neural import require_torch
 
@@ -617,7 +622,7 @@ def neural_evaluate(corpus, old_corpus, model, split, beam, by_construct, json, 
         raise PseudogenError("give the checkpoint to score with -m MODEL")
     command = "pseudogen " + " ".join(sys.argv[1:])
     evaluation, found = evaluate_checkpoint(load_translator(model, beam=beam), corpus, split, by_construct, command,
-                                            progress=not quiet)
+                                            progress=not quiet, lines=split_lines)
     click.echo(evaluation.to_json() if json else evaluation.to_table())
     if translations:
         write_lines(translations, [t.text for t in found])

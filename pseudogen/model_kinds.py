@@ -76,34 +76,36 @@ def write_translations(translator: Translator, lines: Iterable[str], out: TextIO
 def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", by_construct: bool = False,
                    processes: int = 2, command: str | None = None,
                    on_error: Callable[[str, str], None] | None = None, *, beam: int | None = None,
-                   pop_limit: int | None = None) -> tuple[EvaluationReport, list[str]]:
-    """Translate a corpus split with a statistical model or a neural checkpoint and score the output.
+                   pop_limit: int | None = None, lines: str | None = None) -> tuple[EvaluationReport, list[str]]:
+    """Translate a corpus split (its `lines`, FIRST-LAST, when given) with a statistical model or a neural
+    checkpoint and score the output.
 
     `beam` (neural) and `pop_limit` (statistical) override the model's own
     search setting, as in `load_translator`.
     """
-    from pseudogen.corpus.parallel import read_split  # scoring needs sacrebleu: not imported to translate
+    from pseudogen.corpus.parallel import read_split, select_lines, split_label  # scoring needs sacrebleu: not imported to translate
     from pseudogen.corpus.resolve import resolve_corpus
     from pseudogen.evaluate.run import (evaluate_translator, open_model_translator, report_errors,
                                         score_translations, translate_pairs)
 
     corpus_dir = resolve_corpus(str(corpus))
-    pairs = read_split(corpus_dir, split)
+    pairs = select_lines(read_split(corpus_dir, split), lines, f"{split} split")
+    first = 1 if lines is None else int(lines.partition("-")[0])
 
     def report_line(index: int, message: str) -> None:
         if on_error:
-            on_error(f"{corpus_dir / split}.code:{index + 1}", message)
+            on_error(f"{corpus_dir / split}.code:{index + first}", message)
 
     if model_kind(model_dir) == "statistical" and beam is None:
         from pseudogen.model import ModelDirectory
 
         model = ModelDirectory.load(model_dir)
         opener = partial(open_model_translator, str(model_dir), pop_limit)
-        return evaluate_translator(opener, pairs, model.target_language, by_construct, processes, split, command,
-                                   report_line, model.source_language)
+        return evaluate_translator(opener, pairs, model.target_language, by_construct, processes,
+                                   split_label(split, lines), command, report_line, model.source_language)
     translator = load_translator(model_dir, beam=beam, pop_limit=pop_limit)
     translations = translate_pairs(translator, pairs)
     report_errors(translations, report_line)
     report = score_translations(translations, pairs, translator.direction, translator.text_language,
-                                translator.code_language, by_construct, split, command)
+                                translator.code_language, by_construct, split_label(split, lines), command)
     return report, [t.text for t in translations]

@@ -30,7 +30,7 @@ from typing import Any, Mapping
 import click
 
 from pseudogen.config import OPTIONS as SETTINGS
-from pseudogen.config import Option, deprecation_note
+from pseudogen.config import LineRange, Option, deprecation_note
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.config import NEURAL_OPTIONS
 from pseudogen.pipeline import STAGE_NAMES
@@ -45,6 +45,9 @@ COMMAND_OPTIONS: tuple[Option, ...] = (
     Option("quiet", bool, False, "No progress bars or notes.", short="-q"),
     Option("json", bool, False, "Print the report as JSON, for scripts."),
     Option("split", str, "dev", "Which split of the corpus.", choices=("train", "dev", "test")),
+    Option("split-lines", str, None, "Score only these lines of the split (FIRST-LAST, one-based), e.g. the half "
+           "of dev that tuning and early stopping did not see.", metavar="FIRST-LAST",
+           convert=lambda value: str(LineRange.parse(value))),
     Option("into-split", str, "train", "The split of the corpus directory to write.",
            choices=("train", "dev", "test")),
     Option("shuffle-programs", int, None, "Write the programs in an order drawn with this seed (whole programs), "

@@ -16,7 +16,9 @@ from pseudogen.evaluate.code_checks import code_error, code_report
     ("class A ( object ) :", "ok"),
     ("x = = 1", "syntax"),
     ("def f ( x :", "syntax"),
-    ("x = <unk>", "syntax"),
+    ("x = <unk>", "unknown"),
+    ("<unk> = foo ( <unk> )", "unknown"),
+    ("x = = <unk>", "syntax"),
     ("try :", "ok"),
     ("print 'python 2'", "ok"),
     ("except ValueError , e :", "ok"),
@@ -37,8 +39,23 @@ def test_code_error_of_laid_out_functions(code, expected):
     assert code_error(code.split()) == expected
 
 
+def test_unknown_words_in_laid_out_code_are_their_own_class():
+    assert code_error("def f ( <unk> ) : NEWLINE INDENT return <unk> NEWLINE DEDENT".split()) == "unknown"
+    assert code_error("def f ( <unk> ) : NEWLINE return <unk> NEWLINE".split()) == "indentation"
+
+
 def test_code_report_shares():
-    outputs = [["x", "=", "1"], ["x", "=", "<unk>"], "if x : NEWLINE y = 1 NEWLINE".split(), ["else", ":"], []]
+    outputs = [["x", "=", "1"], ["x", "=", "<unk>"], "if x : NEWLINE y = 1 NEWLINE".split(), ["else", ":"], [],
+               ["x", "=", "=", "<unk>"]]
     report = code_report(outputs)
-    shares = (report.parses, report.syntax_errors, report.indentation_errors, report.empty, report.with_unk)
-    assert report.outputs == 5 and shares == (0.4, 0.2, 0.2, 0.2, 0.2)
+    shares = (report.parses, report.unknown_words, report.syntax_errors, report.indentation_errors, report.empty,
+              report.with_unk)
+    assert report.outputs == 6 and shares == pytest.approx((2 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 2 / 6))
+    assert report.failures is None and report.over_failures is None
+
+
+def test_code_report_shares_over_failures():
+    outputs = [["x", "=", "1"], ["x", "=", "2"], ["x", "=", "<unk>"], ["x", "=", "="], []]
+    report = code_report(outputs, correct=[True, False, False, False, False])
+    assert report.failures == 4
+    assert report.over_failures == {"syntax": 0.25, "indentation": 0.0, "unknown": 0.25, "empty": 0.25, "wrong": 0.25}

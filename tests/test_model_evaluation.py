@@ -36,6 +36,19 @@ def test_evaluate_a_model(model_dir, tmp_path):
 
 
 @pytest.mark.slow
+def test_evaluate_scores_a_line_range_of_the_split(model_dir, tmp_path):
+    out = tmp_path / "out.txt"
+    whole = json.loads(run("evaluate", "sample", "-m", model_dir, "--json", "-j", "1", "--translations", out))
+    part = json.loads(run("evaluate", "sample", "-m", model_dir, "--json", "-j", "1", "--split-lines", "2-4"))
+    assert part["sentences"] == 3 and part["split"] == "dev lines 2-4"
+    assert whole["split"] == "dev"
+    result = CliRunner().invoke(main, ["evaluate", "sample", "-m", str(model_dir), "--split-lines", "2-100000"])
+    assert result.exit_code == 1 and "lines 2-100000 asked for, but the dev split has" in result.output
+    result = CliRunner().invoke(main, ["evaluate", "sample", "-m", str(model_dir), "--split-lines", "x"])
+    assert result.exit_code != 0 and "FIRST-LAST" in result.output
+
+
+@pytest.mark.slow
 def test_tune_a_model_saves_new_weights(model_dir, tmp_path):
     tuned = tmp_path / "tuned"
     shutil.copytree(model_dir, tuned)

@@ -170,3 +170,44 @@ def test_a_checkpoint_with_the_old_config_names_loads(tmp_path):
     (tmp_path / "ckpt" / "config.json").write_text(json.dumps(old))
     loaded = NeuralTranslator.load(tmp_path / "ckpt", beam=1)
     assert loaded.config == replace(config, text_language="space", beam=1)
+
+
+@pytest.mark.parametrize("arch", ["attention", "transformer"])
+def test_copy_distribution_sums_to_one_in_training_mode(arch):
+    """With dropout on, the copy mixes the attention weights before dropout, so it is still a distribution."""
+    _, model, source, target = build(arch, True, dropout=0.5)
+    model.train()
+    batch = make_batch(EXAMPLES, [0, 1, 2, 3], source, target)
+    log_probs = model(batch)
+    real = batch.target_out != 0
+    assert torch.allclose(log_probs.exp().sum(-1)[real], torch.ones(int(real.sum())), atol=1e-4)
+
+
+def test_transformer_source_attention_equals_multihead_attention_in_eval_mode():
+    """Old checkpoints translate as before: the hand-written source attention is nn.MultiheadAttention's."""
+    _, model, source, target = build("transformer", False, dropout=0.3)
+    model.eval()
+    layer = model.decoder_layers[0]
+    batch = make_batch(EXAMPLES, [0, 5, 9], source, target)
+    memory = model.encode(batch)["memory"]
+    x = torch.randn(3, 4, memory.size(-1))
+    ours, our_weights = layer.attend_to_source(x, memory, ~batch.source_mask)
+    theirs, their_weights = layer.source_attention(x, memory, memory, key_padding_mask=~batch.source_mask)
+    assert torch.allclose(ours, theirs, atol=1e-5) and torch.allclose(our_weights, their_weights, atol=1e-6)
+
+
+@pytest.mark.parametrize("arch,copy", [("lstm", False), ("attention", True), ("transformer", False)])
+def test_output_length_cap_comes_from_the_training_targets(arch, copy):
+    """A short source may need a long output (docstring → code): the cap is the longest training target, not 3·|source|+10."""
+    config, model, source, target = build(arch, copy)
+    with torch.no_grad():  # a decoder that never ends: </s> impossible
+        generator = model.generator
+        generator.bias[EOS_ID] = -1e9
+    translator = NeuralTranslator(config, model, source, target, History(longest_target=40))
+    assert translator.decode_limit() == 41
+    for beam in (1, 3):
+        [translation] = translator.translate_tokens([["return", "x", "."]], beam=beam)
+        assert len(translation.words) == 41
+    translator.config = replace(config, max_decode_length=25)
+    assert translator.decode_limit() == 25
+    assert NeuralTranslator(config, model, source, target).decode_limit() == config.max_decode_length

@@ -60,3 +60,40 @@ def test_beam_finds_the_better_sentence():
 
 def test_beam_of_width_one_is_greedy():
     assert beam_search(TableModel(), one_batch(), width=1, max_length=3)[0].ids == [A, A, A]
+
+
+@pytest.mark.parametrize("arch,copy", [("rnn", False), ("lstm", False), ("attention", False), ("attention", True),
+                                       ("transformer", False), ("transformer", True)])
+@pytest.mark.parametrize("width", [2, 5])
+def test_batched_beam_search_equals_the_sentence_by_sentence_search(arch, copy, width):
+    from neural_corpus import PAIRS
+    from pseudogen.neural.config import NeuralConfig
+    from pseudogen.neural.models import get_model
+    from pseudogen.neural.search import beam_search_sequential
+    from pseudogen.neural.train import seed_everything
+
+    examples = [Example(code.split(), text.split()) for code, text in PAIRS]
+    config = NeuralConfig(arch=arch, copy=copy, embed_size=16, hidden_size=16, heads=2, dropout=0.0, min_count=1)
+    seed_everything(config)
+    source = Vocab.build((e.source for e in examples), 1)
+    target = Vocab.build((e.target for e in examples), 1)
+    model = get_model(config, len(source), len(target))
+    batch = make_batch(examples, list(range(12)), source, target)
+    limits = [4, 9, 1, 12, 6, 9, 9, 3, 7, 8, 10, 5]
+    together = beam_search(model, batch, width, limits)
+    alone = beam_search_sequential(model, batch, width, limits)
+    assert [h.ids for h in together] == [h.ids for h in alone]
+    assert [h.score for h in together] == pytest.approx([h.score for h in alone], abs=1e-4)
+    for a, b in zip(together, alone):
+        assert (a.attention is None) == (b.attention is None)
+        if a.attention is not None:
+            assert torch.allclose(a.attention, b.attention, atol=1e-5)
+
+
+def test_batched_beam_search_on_the_table_model_with_dead_rows():
+    from pseudogen.neural.search import beam_search_sequential
+
+    for width in (2, 3, 4):
+        together = beam_search(TableModel(), one_batch(3), width=width, max_length=[5, 2, 4], alpha=0.5)
+        alone = beam_search_sequential(TableModel(), one_batch(3), width=width, max_length=[5, 2, 4], alpha=0.5)
+        assert [(h.ids, round(h.score, 6)) for h in together] == [(h.ids, round(h.score, 6)) for h in alone]

@@ -70,3 +70,61 @@ def test_stability_notes(train_losses, dev_losses, fraction, expected):
         assert history.notes == []
     else:
         assert len(history.notes) == 1 and expected in history.notes[0]
+
+
+def test_one_torch_thread_by_default():
+    assert NeuralConfig().threads == 1
+
+
+def test_each_epoch_records_cpu_time_and_free_running_figures():
+    translator = train(config(arch="attention", copy=True, epochs=2, patience=10), EXAMPLES, EXAMPLES[:6], progress=False)
+    history = translator.history
+    assert history.stop_pairs == 6 and history.longest_target == max(len(e.target) for e in EXAMPLES)
+    assert history.train_cpu_seconds > 0
+    for record in history.epochs:
+        assert record.cpu_seconds > 0
+        assert 0 <= record.dev_bleu <= 100 and 0 <= record.dev_free_accuracy <= 1
+
+
+def test_free_running_scores_of_a_perfect_and_a_wrong_output():
+    from pseudogen.neural.search import Hypothesis
+    from pseudogen.neural.train import free_running_scores
+    from pseudogen.neural.vocab import Vocab
+    from pseudogen.neural.data import batches
+    import pseudogen.neural.train as training
+
+    examples = [Example(["a"], ["x", "y", "z", "w"]), Example(["b"], ["x", "y", "z", "w"])]
+    vocab = Vocab.build([["a", "b", "x", "y", "z", "w"]], min_count=0)
+    outputs = {0: ["x", "y", "z", "w"], 1: ["y", "z", "w"]}  # the second is shifted by one: no position right
+
+    def fake_greedy(model, batch, max_length):
+        return [Hypothesis(vocab.encode(outputs[i]), 0.0, None) for i in batch.indices]
+
+    original, training.greedy_search = training.greedy_search, fake_greedy
+    try:
+        bleu, accuracy = free_running_scores(None, examples, batches(examples, vocab, vocab, 2), vocab, 10)
+    finally:
+        training.greedy_search = original
+    assert accuracy == 4 / 8
+    assert 0 < bleu < 100
+
+
+def test_bf16_autocast_trains_like_float32():
+    """bfloat16 autocast changes the losses by no more than rounding noise on the tiny corpus."""
+    runs = {flag: train(config(arch=arch, autocast=flag, epochs=3, patience=10), EXAMPLES, EXAMPLES[:6], progress=False)
+            for arch in ("attention",) for flag in (False, True)}
+    plain, bf16 = (runs[flag].history.epochs for flag in (False, True))
+    for a, b in zip(plain, bf16):
+        assert b.train_loss == pytest.approx(a.train_loss, rel=0.05)
+        assert b.dev_loss == pytest.approx(a.dev_loss, rel=0.05)
+
+
+def test_early_stopping_reads_only_the_stop_lines(tmp_path):
+    from neural_corpus import write_corpus
+    from pseudogen.neural.pipeline import train_on_corpus
+
+    corpus = write_corpus(tmp_path / "tiny")
+    translator = train_on_corpus(corpus, config(arch="rnn", epochs=1, stop_lines="2-4"), tmp_path / "model", progress=False)
+    assert translator.history.stop_pairs == 3
+    with pytest.raises(PseudogenError, match="dev split has 6 lines"):
+        train_on_corpus(corpus, config(arch="rnn", epochs=1, stop_lines="5-9"), tmp_path / "model", progress=False)

@@ -1,39 +1,68 @@
-"""Run the neural comparison on one corpus and write a Markdown report with tables and figures.
+"""Run the neural comparison on one corpus, fairly, and write a Markdown report with tables and figures.
 
-    python tools/neural_report.py django --direction text2code --budget-minutes 90
+    python tools/neural_report.py django --direction code2text --epochs 20 --seeds 1,2,3
 
-trains rnn, lstm, attention, attention+copy and transformer in turn on the
-corpus's train split (early stopping on dev), within one overall time budget
-that includes evaluation: each model's training budget is what is left,
-less the expected evaluation time, shared among the models still to come.
-Each model is then evaluated on the dev split with greedy and beam search.
-The report (`reports/neural-<name>.md`, figures in `reports/neural-<name>/`)
-holds: training time, epochs and stop reason per model; BLEU, exact match and
-teacher-forced token accuracy; for generated code, the parse rate and error
-classes; attention statistics and heatmaps; training curves; stability notes;
-a ranking computed from the figures. Checkpoints go to --work-dir.
+A fair comparison gives every model the same training, not the same share of
+wall time (which favours the models that are cheap per epoch): each of rnn,
+lstm, attention, attention+copy and transformer trains at most `--epochs`
+epochs with the same early-stopping patience on the dev loss, and keeps its
+best dev-loss epoch. Training CPU time is recorded beside wall time.
+
+Splits. The corpus's dev split is cut in two: `--stop-lines` (default: its
+first half) is what early stopping and the per-epoch curves look at;
+`--test-lines` (default: the second half) is the held-out test part, never used
+for stopping or selection, on which every score of the report is measured.
+This is the statistical side's convention (`tools/cross_tune.py`: tune on dev
+lines 1-500, report on 501-1000); Django's own test split is not available
+here. With `--smt-model` (a statistical model tuned on the first half only,
+e.g. by cross_tune.py) the statistical translator is scored on the same lines
+by the same code (`pseudogen.model_kinds.evaluate_model`, what
+`pseudogen evaluate --split-lines` runs), one table for both families.
+
+Each model is scored with greedy search and beam search (`--beam`), with
+`--seeds` (several give the mean and the spread; `--seed-models` limits the
+extra seeds to some models). Per model the report has: epochs, kept epoch,
+stop reason, wall and CPU time; BLEU, RIBES, exact match, teacher-forced and
+free-running token accuracy; for generated code, the parse rate and the error
+classes (syntax, indentation, unknown words, empty) over all outputs and over
+the failures; attention statistics and two heatmaps per attentional model,
+chosen from those statistics (a success: an exact output with the most
+monotone, sharpest attention; a failure: a wrong output whose attention is
+most stuck on one source token); training curves; stability notes; a ranking
+with the spread over seeds.
+
+Checkpoints go to --work-dir, one per model and seed; a checkpoint already
+there with the same settings is evaluated again instead of retrained (so runs
+can be done a few models at a time, smallest first, and the report rebuilt
+over all of them; `--retrain` forces training). The figures are also written
+as JSON beside the report. Prints time, CPU time and peak memory.
 
 The corpus is a directory path, or a name that `pseudogen.corpus.resolve`
-looks up ($PSEUDOGEN_DATA, then ../shared/corpora beside the repository, ...). Prints time and peak memory.
+looks up ($PSEUDOGEN_DATA, then ../shared/corpora beside the repository, ...).
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import math
 import os
 import platform
 import resource
 import shlex
+import statistics
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
+from pseudogen.config import LineRange
+from pseudogen.corpus.parallel import read_split, select_lines
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
+from pseudogen.neural.analysis import attention_figures
 from pseudogen.neural.config import NeuralConfig
-from pseudogen.neural.data import load_examples
+from pseudogen.neural.data import pair_examples
 from pseudogen.neural.evaluation import evaluate_checkpoint
 from pseudogen.neural.plots import save_curves, save_heatmap
 from pseudogen.neural.train import train
@@ -48,78 +77,133 @@ MODELS = {
     "transformer+copy": dict(arch="transformer", copy=True),
 }
 DEFAULT_MODELS = "rnn,lstm,attention,attention+copy,transformer"
+FAILURE_NAMES = {"syntax": "syntax", "indentation": "indentation", "unknown": "unknown words", "empty": "empty",
+                 "wrong": "valid but wrong"}
 
 
-def parse_arguments() -> argparse.Namespace:
+def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", help="corpus directory or name (django, a docstring corpus ...)")
     parser.add_argument("--direction", choices=["code2text", "text2code"], default="code2text")
-    parser.add_argument("--budget-minutes", type=float, default=90.0, help="for all models, evaluation included")
     parser.add_argument("--models", default=DEFAULT_MODELS, help=f"comma-separated, from {', '.join(MODELS)}")
+    parser.add_argument("--epochs", type=int, default=20, help="the same epoch cap for every model")
+    parser.add_argument("--patience", type=int, default=3, help="the same early-stopping patience (dev loss)")
+    parser.add_argument("--seeds", default="1", help="comma-separated seeds; several give mean and spread")
+    parser.add_argument("--seed-models", help="only these models get the seeds after the first (default: all)")
+    parser.add_argument("--stop-lines", help="dev lines for early stopping (default: the first half)")
+    parser.add_argument("--test-lines", help="dev lines held out for the scores (default: the second half)")
     parser.add_argument("--name", help="report name (default: <corpus>-<direction>)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "reports")
     parser.add_argument("--work-dir", type=Path, help="checkpoints (default: /tmp/pseudogen-neural-<name>)")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--retrain", action="store_true", help="train even where a matching checkpoint exists")
+    parser.add_argument("--only-trained", action="store_true",
+                        help="train nothing: report the models and seeds that have a matching checkpoint, and list "
+                             "the others as not run")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--autocast", action="store_true", help="train with bfloat16 autocast on the CPU")
     parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
+    parser.add_argument("--min-count", type=int, default=10, help="vocabulary: tokens seen more than this often")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
     parser.add_argument("--text-language", choices=["en", "ja", "space"], default="en",
                         help="tokenizer of the text side (space: split at whitespace)")
-    parser.add_argument("--heatmaps", type=int, default=2, help="dev examples to draw attention for")
-    parser.add_argument("--heatmap-lines", help="comma-separated dev line numbers (1-based) to draw instead")
-    parser.add_argument("--smt-bleu", type=float, help="the statistical translator's dev BLEU, to print beside")
-    parser.add_argument("--from-checkpoints", action="store_true",
-                        help="no training: evaluate the checkpoints an earlier run left in --work-dir and rewrite the report")
+    parser.add_argument("--smt-model", type=Path, help="a statistical model to score on the same test lines")
+    parser.add_argument("--smt-about", default="", help="how the statistical model was made (for the report)")
     parser.add_argument("--quiet", action="store_true")
-    return parser.parse_args()
+    args = parser.parse_args(argv)
+    args.labels = [label.strip() for label in args.models.split(",") if label.strip()]
+    unknown = [label for label in args.labels if label not in MODELS]
+    if unknown:
+        parser.error(f"unknown model(s) {', '.join(unknown)}; expected {', '.join(MODELS)}")
+    try:
+        args.seed_list = [int(seed) for seed in args.seeds.split(",")]
+    except ValueError:
+        parser.error(f"--seeds takes comma-separated integers, not {args.seeds!r}")
+    extra = args.labels if args.seed_models is None else [s.strip() for s in args.seed_models.split(",")]
+    args.runs = [(label, seed) for label in args.labels for seed in
+                 (args.seed_list if label in extra else args.seed_list[:1])]
+    return args
 
 
-def model_config(label: str, args) -> NeuralConfig:
+def halves(dev_size: int, stop_lines: str | None, test_lines: str | None) -> tuple[str, str]:
+    """The early-stopping and the test line ranges of dev (default: first and second half); they must not overlap."""
+    if dev_size < 2:
+        raise PseudogenError(f"the dev split has {dev_size} line(s); it must be cut in two")
+    middle = dev_size // 2
+    stop = LineRange.parse(stop_lines or f"1-{middle}")
+    test = LineRange.parse(test_lines or f"{middle + 1}-{dev_size}")
+    if stop.first <= test.last and test.first <= stop.last:
+        raise PseudogenError(f"the early-stopping lines {stop} and the test lines {test} overlap")
+    for span in (stop, test):
+        if span.last > dev_size:
+            raise PseudogenError(f"lines {span} asked for, but the dev split has {dev_size} lines")
+    return str(stop), str(test)
+
+
+def model_config(label: str, seed: int, args) -> NeuralConfig:
     config = NeuralConfig(direction=args.direction, text_language=args.text_language, epochs=args.epochs,
-                          threads=args.threads, beam=args.beam, max_length=args.max_length, **MODELS[label])
+                          patience=args.patience, threads=args.threads, beam=args.beam, max_length=args.max_length,
+                          min_count=args.min_count, seed=seed, stop_lines=args.stop, autocast=args.autocast,
+                          **MODELS[label])
     return replace(config, dropout=args.transformer_dropout) if config.arch == "transformer" else config
 
 
-def main() -> None:
-    args = parse_arguments()
+def main(argv=None) -> None:
+    args = parse_arguments(argv)
     try:
-        corpus = resolve_corpus(args.corpus)
+        run(args)
     except PseudogenError as err:
         sys.exit(f"error: {err}")
+
+
+def run(args) -> None:
+    corpus = resolve_corpus(args.corpus)
     name = args.name or f"{corpus.name}-{args.direction}"
-    labels = [label.strip() for label in args.models.split(",")]
-    unknown = [label for label in labels if label not in MODELS]
-    if unknown:
-        sys.exit(f"error: unknown model(s) {', '.join(unknown)}; expected {', '.join(MODELS)}")
+    dev_pairs = read_split(corpus, "dev")
+    args.stop, args.test = halves(len(dev_pairs), args.stop_lines, args.test_lines)
     figures = args.out / f"neural-{name}"
     figures.mkdir(parents=True, exist_ok=True)
     work = args.work_dir or Path(f"/tmp/pseudogen-neural-{name}")
-    started = time.monotonic()
-    train_examples = load_examples(corpus, "train", args.direction, args.text_language)
-    dev_examples = load_examples(corpus, "dev", args.direction, args.text_language)
-    results = []
-    for position, label in enumerate(labels):
-        remaining_models = len(labels) - position
-        left = args.budget_minutes * 60 - (time.monotonic() - started)
-        expected_eval = results[-1]["eval_seconds"] if results else 0.1 * left / remaining_models
-        train_budget = max((left - expected_eval * remaining_models) / remaining_models, 30.0)
-        if args.from_checkpoints:
-            translator, train_cpu = NeuralTranslator.load(work / label.replace("+", "-")), math.nan
-        else:
-            config = replace(model_config(label, args), budget_minutes=train_budget / 60)
-            log(f"[{label}] training, budget {train_budget / 60:.1f} min")
-            cpu_before = cpu_seconds()
-            translator = train(config, train_examples, dev_examples, progress=not args.quiet)
-            train_cpu = cpu_seconds() - cpu_before
-            translator.save(work / label.replace("+", "-"))
-        results.append({**evaluate_label(label, translator, corpus, dev_examples, figures, args), "train_cpu": train_cpu})
-        log(f"[{label}] {results[-1]['summary']}")
-    total = time.monotonic() - started
-    report = write_report(name, corpus, args, results, train_examples, dev_examples, total, figures)
+    started, cpu_started = time.monotonic(), cpu_seconds()
+    train_examples = pair_examples(read_split(corpus, "train"), args.direction, args.text_language)
+    dev_examples = pair_examples(dev_pairs, args.direction, args.text_language)
+    stop_examples = select_lines(dev_examples, args.stop, "dev split")
+    test_examples = select_lines(dev_examples, args.test, "dev split")
+    runs, args.not_run = [], []
+    for label, seed in args.runs:
+        config = model_config(label, seed, args)
+        directory = work / slug(label) / f"seed-{seed}"
+        if args.only_trained and matching_checkpoint(directory, config) is None:
+            args.not_run.append(f"{label} (seed {seed})")
+            continue
+        translator, trained = checkpoint(directory, config, train_examples, stop_examples, args)
+        log(f"[{label}, seed {seed}] {'trained' if trained else 'checkpoint reused'}; evaluating on dev lines {args.test}")
+        runs.append(evaluate_run(label, seed, translator, corpus, test_examples, args))
+        log(f"[{label}, seed {seed}] {runs[-1]['summary']}")
+    if not runs:
+        raise PseudogenError("no model to report: none has a matching checkpoint in " + str(work))
+    smt = evaluate_smt(args, corpus) if args.smt_model else None
+    args.labels = [label for label in args.labels if any(r["label"] == label for r in runs)]
+    models = summarise(runs, args)
+    heatmaps = draw_heatmaps(models, test_examples, figures, args)
+    for model in models:
+        first = model["runs"][0]
+        save_curves(first["translator"].history, figures / f"curves-{slug(model['label'])}.png",
+                    f"{model['label']} ({args.direction}), seed {first['seed']}")
+    total, cpu_total = time.monotonic() - started, cpu_seconds() - cpu_started
+    lines = report_lines(name, corpus, args, models, smt, heatmaps, train_examples, stop_examples, test_examples,
+                         figures, total, cpu_total)
+    path = args.out / f"neural-{name}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (figures / "results.json").write_text(json.dumps(results_json(models, smt, args), indent=1) + "\n",
+                                          encoding="utf-8")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"report: {report}\ntotal time: {total / 60:.1f} min; peak memory: {peak:.0f} MiB; "
-          f"CPU time: {resource.getrusage(resource.RUSAGE_SELF).ru_utime / 60:.1f} min")
+    print(f"report: {path}\ntotal time: {total / 60:.1f} min; CPU time: {cpu_total / 60:.1f} min; "
+          f"peak memory: {peak:.0f} MiB")
+
+
+def slug(label: str) -> str:
+    return label.replace("+", "-")
 
 
 def cpu_seconds() -> float:
@@ -131,198 +215,362 @@ def log(message: str) -> None:
     print(f"{datetime.datetime.now():%H:%M:%S} {message}", flush=True)
 
 
-def evaluate_label(label: str, translator, corpus: Path, dev_examples, figures: Path, args) -> dict:
-    """Greedy and beam evaluations of one model on dev (the report of `pseudogen evaluate` plus neural figures)."""
+def matching_checkpoint(directory: Path, config: NeuralConfig) -> NeuralTranslator | None:
+    """The finished checkpoint in `directory` if it was trained with `config` (the beam width aside), else None."""
+    if not (directory / "history.json").is_file() or not (directory / "model.pt").is_file():
+        return None
+    try:
+        found = NeuralTranslator.load(directory)
+    except PseudogenError:
+        return None
+    return found if replace(found.config, beam=config.beam) == config and found.history is not None else None
+
+
+def checkpoint(directory: Path, config: NeuralConfig, train_examples, stop_examples, args) -> tuple[NeuralTranslator, bool]:
+    """The checkpoint in `directory` if it was trained with `config` (and finished), else a freshly trained one."""
+    found = None if args.retrain else matching_checkpoint(directory, config)
+    if found is not None:
+        return found, False
+    log(f"training {config.arch}{' + copy' if config.copy else ''}, seed {config.seed} -> {directory}")
+    translator = train(config, train_examples, stop_examples, progress=not args.quiet)
+    translator.save(directory)
+    return translator, True
+
+
+def evaluate_run(label: str, seed: int, translator: NeuralTranslator, corpus: Path, test_examples, args) -> dict:
+    """Greedy and beam evaluations of one trained model on the test lines (`pseudogen evaluate`'s report + neural)."""
     started = time.monotonic()
-    greedy, _ = evaluate_checkpoint(translator.with_beam(1), corpus, "dev")
-    beam, translations = evaluate_checkpoint(translator.with_beam(args.beam), corpus, "dev", progress=not args.quiet)
-    slug = label.replace("+", "-")
-    save_curves(translator.history, figures / f"curves-{slug}.png", f"{label} ({args.direction})")
-    heatmaps = draw_heatmaps(slug, label, translations, dev_examples, figures, heatmap_lines(args, dev_examples))
-    headline = beam.report.exact_match * 100 if args.direction == "text2code" else beam.report.bleu
+    greedy, _ = evaluate_checkpoint(translator.with_beam(1), corpus, "dev", lines=args.test)
+    beam, translations = evaluate_checkpoint(translator.with_beam(args.beam), corpus, "dev", lines=args.test,
+                                             progress=not args.quiet)
+    history = translator.history
     return {
-        "label": label, "history": translator.history, "greedy": greedy, "beam": beam,
-        "translations": translations, "heatmaps": heatmaps,
+        "label": label, "seed": seed, "translator": translator, "history": history, "greedy": greedy, "beam": beam,
+        "translations": translations, "eval_seconds": time.monotonic() - started,
+        "free_accuracy": free_accuracy(translations, test_examples),
         "parameters": sum(p.numel() for p in translator.model.parameters()),
         "vocab": (len(translator.source_vocab), len(translator.target_vocab)),
-        "eval_seconds": time.monotonic() - started,
-        "summary": f"BLEU {beam.report.bleu:.2f}, exact {100 * beam.report.exact_match:.2f}%, "
-                   f"trained {translator.history.train_seconds / 60:.1f} min, headline {headline:.2f}",
+        "summary": f"BLEU greedy {greedy.report.bleu:.2f}, beam {beam.report.bleu:.2f}; exact {100 * beam.report.exact_match:.1f}%; "
+                   f"{len(history.epochs)} epochs, {history.train_cpu_seconds / 60:.1f} CPU min",
     }
 
 
-def heatmap_lines(args, dev_examples) -> list[int]:
-    """Zero-based dev indices to draw: the chosen lines, else the first examples of 5 to 15 source tokens."""
-    if args.heatmap_lines:
-        return [int(n) - 1 for n in args.heatmap_lines.split(",") if 0 < int(n) <= len(dev_examples)]
-    return [i for i, e in enumerate(dev_examples) if 5 <= len(e.source) <= 15][: args.heatmaps]
+def evaluate_smt(args, corpus: Path) -> dict:
+    """The statistical model on the same test lines, by `pseudogen evaluate`'s code path."""
+    from pseudogen.model_kinds import evaluate_model
+
+    if args.direction != "code2text":
+        raise PseudogenError("the statistical translator translates code to text; --smt-model needs code2text")
+    log(f"[statistical] evaluating {args.smt_model} on dev lines {args.test}")
+    cpu, started = cpu_seconds(), time.monotonic()
+    report, outputs = evaluate_model(args.smt_model, corpus, "dev", processes=1, lines=args.test)
+    return {"report": report, "outputs": outputs, "seconds": time.monotonic() - started, "cpu": cpu_seconds() - cpu}
 
 
-def draw_heatmaps(slug: str, label: str, translations, dev_examples, figures: Path, chosen: list[int]) -> list[str]:
-    """Attention heatmaps of the chosen dev examples (the same ones for every model)."""
-    names = []
-    for i in chosen:
-        translation = translations[i]
-        if translation.attention is None or not translation.words:
+def spread(values: list[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 for one value)."""
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    if not values:
+        return math.nan, math.nan
+    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def summarise(runs: list[dict], args) -> list[dict]:
+    """Per model (in --models order): its runs and the mean and spread of each figure over its seeds."""
+    figures = {
+        "bleu_greedy": lambda r: r["greedy"].report.bleu,
+        "bleu_beam": lambda r: r["beam"].report.bleu,
+        "bleu_tokens": lambda r: r["beam"].report.bleu_tokenised,
+        "ribes": lambda r: 100 * r["beam"].report.ribes,
+        "exact_greedy": lambda r: 100 * r["greedy"].report.exact_match,
+        "exact_beam": lambda r: 100 * r["beam"].report.exact_match,
+        "accuracy": lambda r: 100 * r["beam"].token_accuracy,
+        "free_accuracy": lambda r: r["free_accuracy"],
+        "loss": lambda r: r["beam"].loss,
+        "unknown": lambda r: 100 * (r["beam"].report.unknown_rate or 0.0),
+        "epochs": lambda r: len(r["history"].epochs),
+        "cpu_minutes": lambda r: r["history"].train_cpu_seconds / 60,
+    }
+    models = []
+    for label in args.labels:
+        mine = [r for r in runs if r["label"] == label]
+        models.append({"label": label, "runs": mine,
+                       **{key: spread([figure(r) for r in mine]) for key, figure in figures.items()}})
+    return models
+
+
+def free_accuracy(translations, examples) -> float:
+    """Free-running token accuracy %: reference tokens that the output has at the same position."""
+    same = sum(sum(a == b for a, b in zip(t.words, e.target)) for t, e in zip(translations, examples))
+    return 100 * same / max(sum(len(e.target) for e in examples), 1)
+
+
+def choose_heatmaps(run: dict, test_examples) -> dict[str, int]:
+    """Test indices of a success (exact output, most monotone and sharpest attention) and a failure (wrong output
+    whose attention is most stuck on one source token), from the per-sentence attention figures."""
+    successes, failures = [], []
+    for i, (translation, example) in enumerate(zip(run["translations"], test_examples)):
+        matrix = translation.attention
+        if matrix is None or not translation.words or not 4 <= len(example.source) <= 20 or matrix.shape[1] < 2:
             continue
-        path = figures / f"attention-{slug}-{i + 1}.png"
-        save_heatmap(translation.attention, dev_examples[i].source, translation.words, path, f"{label}, dev line {i + 1}")
-        names.append(path.name)
-    return names
+        monotone, stuck, entropy = attention_figures(matrix)
+        if translation.words == example.target and len(translation.words) >= 4:
+            successes.append((monotone - entropy, -i, i))
+        elif len(translation.words) >= 4:
+            failures.append((stuck, -entropy, -i, i))
+    chosen = {}
+    if successes:
+        chosen["success"] = max(successes)[-1]
+    if failures:
+        chosen["failure"] = max(failures)[-1]
+    return chosen
 
 
-def minutes(seconds: float) -> str:
-    return "n/a" if math.isnan(seconds) else f"{seconds / 60:.1f} min"
+def draw_heatmaps(models: list[dict], test_examples, figures: Path, args) -> dict[str, list[tuple[str, str]]]:
+    """Two heatmaps per attentional model (its first seed), as (caption, file name)."""
+    first_line = LineRange.parse(args.test).first
+    drawn = {}
+    for model in models:
+        run = model["runs"][0]
+        if not any(t.attention is not None for t in run["translations"]):
+            continue
+        drawn[model["label"]] = []
+        for kind, index in choose_heatmaps(run, test_examples).items():
+            translation = run["translations"][index]
+            line = first_line + index
+            path = figures / f"attention-{slug(model['label'])}-{kind}.png"
+            save_heatmap(translation.attention, test_examples[index].source, translation.words, path,
+                         f"{model['label']}, dev line {line} ({kind})")
+            monotone, stuck, entropy = attention_figures(translation.attention)
+            caption = (f"{model['label']}, {kind}: dev line {line}, monotone {monotone:.2f}, stuck {stuck:.2f}, "
+                       f"entropy {entropy:.2f}")
+            drawn[model["label"]].append((caption, path.name))
+    return drawn
 
 
-def percent(value: float) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{100 * value:.1f}"
+def number(mean_and_sd: tuple[float, float], digits: int = 2, seeds: int = 1) -> str:
+    mean, sd = mean_and_sd
+    if math.isnan(mean):
+        return "n/a"
+    return f"{mean:.{digits}f} ± {sd:.{digits}f}" if seeds > 1 else f"{mean:.{digits}f}"
 
 
-def write_report(name, corpus, args, results, train_examples, dev_examples, total, figures: Path) -> Path:
+def report_lines(name, corpus, args, models, smt, heatmaps, train_examples, stop_examples, test_examples, figures,
+                 total, cpu_total) -> list[str]:
     text2code = args.direction == "text2code"
     lines = [f"# Neural baselines: {name}", ""]
-    lines += intro(corpus, args, train_examples, dev_examples, total)
-    lines += training_table(results)
-    lines += scores_table(results, args)
-    if text2code or any(r["beam"].report.code for r in results):
-        lines += code_table(results)
-    lines += attention_section(results, figures)
-    lines += ranking(results, text2code, args)
-    lines += curves_section(results, figures)
-    lines += notes_section(results)
-    lines += samples_section(results, dev_examples)
-    path = args.out / f"neural-{name}.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    lines += intro(corpus, args, models, train_examples, stop_examples, test_examples, total, cpu_total)
+    lines += training_table(models)
+    lines += scores_table(models, smt, args)
+    if any(r["beam"].report.code for m in models for r in m["runs"]):
+        lines += code_table(models)
+    if any(len(m["runs"]) > 1 for m in models):
+        lines += seeds_table(models, args)
+    lines += attention_section(models, heatmaps, figures)
+    lines += ranking(models, smt, text2code, args)
+    lines += curves_section(models, figures)
+    lines += notes_section(models)
+    lines += samples_section(models, smt, test_examples)
+    return lines
 
 
-def intro(corpus, args, train_examples, dev_examples, total) -> list[str]:
+def intro(corpus, args, models, train_examples, stop_examples, test_examples, total, cpu_total) -> list[str]:
     command = "python tools/neural_report.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    train_cpu = sum(r["history"].train_cpu_seconds for m in models for r in m["runs"])
+    seeds = sorted({r["seed"] for m in models for r in m["runs"]})
     return [
-        f"- Corpus: `{corpus.name}` ({len(train_examples)} training pairs, {len(dev_examples)} dev pairs; "
-        f"scores are on the dev split), direction **{args.direction}**.",
+        f"- Corpus: `{corpus.name}`, direction **{args.direction}**: {len(train_examples)} training pairs (pairs "
+        f"over {args.max_length} tokens left out of training); early stopping on **dev lines {args.stop}** "
+        f"({len(stop_examples)} pairs); every score below is on **dev lines {args.test}** ({len(test_examples)} "
+        "pairs), which no model saw for stopping or selection.",
         f"- Command: `{command}`",
-        budget_line(args, total) + f" Each model trained at most {args.epochs} epochs, stopped early on the dev loss "
-        "(patience 3) or by its share of the budget, so models may be under-trained compared with the reference study.",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, torch on {args.threads} thread(s); "
-        "wall-clock times are noisy (the CPU time column says how much computing each model got).",
+        f"- Budget: the same for every model: at most {args.epochs} epochs, early stopping after {args.patience} "
+        "epochs without a better dev loss (the best dev-loss epoch is kept); no time limit. "
+        f"Seeds: {', '.join(map(str, seeds))}"
+        + (f" (extra seeds for {args.seed_models} only)" if args.seed_models and len(args.seed_list) > 1 else "") + "."
+        + (f" **Not run** (asked for, no checkpoint): {', '.join(args.not_run)}." if args.not_run else ""),
+        f"- Computing: {train_cpu / 60:.1f} CPU minutes of training in all; the whole run took {total / 60:.1f} min "
+        f"wall and {cpu_total / 60:.1f} CPU min (evaluation included, checkpoints reused from earlier runs not "
+        f"counted). Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, torch on "
+        f"{args.threads} thread(s){', bfloat16 autocast in training' if args.autocast else ''}; wall-clock times are "
+        "noisy, CPU times are not.",
         "- Settings (the reference study's): embeddings 128, hidden 256, 2 layers, dropout 0.5 "
         f"(Transformer: {args.transformer_dropout}, 4 heads, feed-forward 256), batch 64, Adam 1e-3, gradient clip 5, "
-        f"vocabulary of tokens seen more than 10 times, training pairs over {args.max_length} tokens left out; "
-        f"beam width {args.beam} with length normalisation. Scores come from the report of `pseudogen evaluate`, the same "
-        "for the statistical translator: BLEU is sacrebleu corpus BLEU (13a) of the detokenised outputs against the "
-        "corpus lines (13a splits `<unk>` into three tokens, which costs models that output it), and also on the corpus "
-        "tokens; RIBES on the corpus tokens; exact match on 13a words.",
+        f"vocabulary of tokens seen more than {args.min_count} times; output length capped one past the longest "
+        f"training target; beam width {args.beam}, length-normalised. Scores come from the report of "
+        "`pseudogen evaluate`, the same for the statistical translator: BLEU is sacrebleu corpus BLEU (13a) of the "
+        "detokenised outputs against the corpus lines (13a splits `<unk>` into three tokens), and also on the "
+        "corpus tokens; RIBES on the corpus tokens; exact match on 13a words. Free-running token accuracy: "
+        "reference tokens that the beam output has at the same position.",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
     ]
 
 
-def budget_line(args, total: float) -> str:
-    if args.from_checkpoints:
-        return (f"- Rebuilt from the checkpoints of an earlier run under a budget of {args.budget_minutes:g} minutes "
-                f"(the training times are that run's; this evaluation took {total / 60:.1f} min).")
-    return f"- Budget: {args.budget_minutes:g} minutes for all models, evaluation included (used: {total / 60:.1f} min)."
-
-
-def training_table(results) -> list[str]:
-    lines = ["## Training", "", "| model | parameters | vocab (src/trg) | epochs run | kept epoch | training time (wall) | training CPU time | tokens/s | stopped because |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for r in results:
-        h = r["history"]
-        run = sum(e.fraction for e in h.epochs)
-        speed = sum(e.tokens_per_second for e in h.epochs) / max(len(h.epochs), 1)
-        lines.append(f"| {r['label']} | {r['parameters']:,} | {r['vocab'][0]}/{r['vocab'][1]} | {run:.2f} | {h.best_epoch} | "
-                     f"{h.train_seconds / 60:.1f} min | {minutes(r['train_cpu'])} | {speed:.0f} | {h.stop_reason} |")
+def training_table(models) -> list[str]:
+    lines = ["## Training", "",
+             "| model | seed | parameters | vocab (src/trg) | epochs run | kept epoch | wall | CPU | CPU per epoch | stopped because |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for model in models:
+        for r in model["runs"]:
+            h = r["history"]
+            epochs = sum(e.fraction for e in h.epochs)
+            lines.append(f"| {model['label']} | {r['seed']} | {r['parameters']:,} | {r['vocab'][0]}/{r['vocab'][1]} | "
+                         f"{epochs:.0f} | {h.best_epoch} | {h.train_seconds / 60:.1f} min | "
+                         f"{h.train_cpu_seconds / 60:.1f} min | {h.train_cpu_seconds / 60 / max(epochs, 1e-9):.2f} min | "
+                         f"{h.stop_reason} |")
     return lines + [""]
 
 
-def scores_table(results, args) -> list[str]:
-    lines = ["## Scores (dev)", "",
-             f"| model | BLEU greedy | BLEU beam {args.beam} | BLEU beam, corpus tokens | RIBES beam | exact match greedy % | exact match beam % | token accuracy % (teacher-forced) | dev loss/token | `<unk>` per output word % |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
-        g, b = r["greedy"].report, r["beam"].report
-        lines.append(f"| {r['label']} | {g.bleu:.2f} | {b.bleu:.2f} | {b.bleu_tokenised:.2f} | {100 * b.ribes:.2f} | {percent(g.exact_match)} | "
-                     f"{percent(b.exact_match)} | {percent(r['beam'].token_accuracy)} | {r['beam'].loss:.3f} | {percent(b.unknown_rate)} |")
-    if args.smt_bleu is not None:
-        lines.append(f"| statistical (tree-to-string) | | {args.smt_bleu:.2f} | | | | | | | |")
+def scores_table(models, smt, args) -> list[str]:
+    seeds = max(len(m["runs"]) for m in models)
+    lines = [f"## Scores (dev lines {args.test}, held out)", ""]
+    if seeds > 1:
+        lines += ["Mean ± standard deviation over the seeds of each model (a model with one seed shows one run).", ""]
+    lines += [f"| model | seeds | BLEU greedy | BLEU beam {args.beam} | BLEU beam, corpus tokens | RIBES beam | exact match greedy % | "
+              "exact match beam % | token accuracy % (teacher-forced) | token accuracy % (free-running) | "
+              "`<unk>` per output word % |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for m in models:
+        n = len(m["runs"])
+        lines.append(f"| {m['label']} | {n} | {number(m['bleu_greedy'], seeds=n)} | {number(m['bleu_beam'], seeds=n)} | "
+                     f"{number(m['bleu_tokens'], seeds=n)} | {number(m['ribes'], seeds=n)} | {number(m['exact_greedy'], 1, n)} | "
+                     f"{number(m['exact_beam'], 1, n)} | {number(m['accuracy'], 1, n)} | {number(m['free_accuracy'], 1, n)} | "
+                     f"{number(m['unknown'], 1, n)} |")
+    if smt is not None:
+        s = smt["report"]
+        unknown = "n/a" if s.unknown_rate is None else f"{100 * s.unknown_rate:.1f}"
+        lines.append(f"| statistical (tree-to-string) | – | | {s.bleu:.2f} | {s.bleu_tokenised:.2f} | {100 * s.ribes:.2f} | | "
+                     f"{100 * s.exact_match:.1f} | | | {unknown} |")
+        lines += ["", f"Statistical translator: `{args.smt_model}`{' — ' + args.smt_about if args.smt_about else ''}; "
+                  f"its figures are `pseudogen evaluate` with `--split dev --split-lines {args.test}` "
+                  f"({smt['seconds']:.0f} s to translate and score)."]
     return lines + [""]
 
 
-def code_table(results) -> list[str]:
-    lines = ["## Generated code (beam search, dev)", "",
+def code_table(models) -> list[str]:
+    lines = ["## Generated code (beam search, held-out lines; first seed)", "",
              "Single statements are checked with the Python frontend (`pseudogen.syntax.python`), which completes fragments "
              "(`else :`, `def f ( x ) :`) and reads Python 2 forms as the statistical side does; code in the "
-             "NEWLINE/INDENT/DEDENT layout is turned back into source by `pseudogen.corpus.code_tokens.code_from_tokens` and parsed with `ast` (see `pseudogen/evaluate/code_checks.py`).", "",
-             "| model | parses % | syntax errors % | indentation errors % | empty % | with `<unk>` % |", "|---|---:|---:|---:|---:|---:|"]
-    for r in results:
-        c = r["beam"].report.code
+             "NEWLINE/INDENT/DEDENT layout is turned back into source and parsed with `ast` "
+             "(`pseudogen/evaluate/code_checks.py`). Each `<unk>` is replaced by a placeholder name before parsing: an "
+             "output that parses only then is an *unknown words* error, not a syntax error. Over all outputs:", "",
+             "| model | parses % | unknown words % | syntax errors % | indentation errors % | empty % | with `<unk>` % |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for m in models:
+        c = m["runs"][0]["beam"].report.code
         if c:
-            lines.append(f"| {r['label']} | {percent(c.parses)} | {percent(c.syntax_errors)} | {percent(c.indentation_errors)} | {percent(c.empty)} | {percent(c.with_unk)} |")
+            lines.append(f"| {m['label']} | {pct(c.parses)} | {pct(c.unknown_words)} | {pct(c.syntax_errors)} | "
+                         f"{pct(c.indentation_errors)} | {pct(c.empty)} | {pct(c.with_unk)} |")
+    lines += ["", "Over the failures (outputs that are not exact matches), as the reference study gives them:", "",
+              "| model | failures | " + " | ".join(f"{name} %" for name in FAILURE_NAMES.values()) + " |",
+              "|---|---:|" + "---:|" * len(FAILURE_NAMES)]
+    for m in models:
+        c = m["runs"][0]["beam"].report.code
+        if c and c.over_failures is not None:
+            lines.append(f"| {m['label']} | {c.failures} | " + " | ".join(pct(c.over_failures[k]) for k in FAILURE_NAMES) + " |")
     return lines + [""]
 
 
-def attention_section(results, figures: Path) -> list[str]:
-    attending = [r for r in results if r["beam"].attention]
+def pct(value: float | None) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{100 * value:.1f}"
+
+
+def seeds_table(models, args) -> list[str]:
+    lines = ["## Each seed", "", f"| model | seed | BLEU greedy | BLEU beam {args.beam} | exact match beam % | kept epoch |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for m in models:
+        for r in m["runs"]:
+            lines.append(f"| {m['label']} | {r['seed']} | {r['greedy'].report.bleu:.2f} | {r['beam'].report.bleu:.2f} | "
+                         f"{100 * r['beam'].report.exact_match:.1f} | {r['history'].best_epoch} |")
+    return lines + [""]
+
+
+def attention_section(models, heatmaps, figures: Path) -> list[str]:
+    attending = [m for m in models if m["runs"][0]["beam"].attention]
     if not attending:
         return []
     lines = ["## Attention", "",
              "For each output token, the source position with the most attention: *monotone* is the share of steps that do "
              "not move backwards (1 = diagonal), *stuck* the share of steps on the sentence's most frequent position "
              "(1 = always the same token), *entropy* the mean attention entropy / log(source length) (0 = sharp, 1 = uniform). "
-             "Transformer: last decoder layer, averaged over heads.", "",
+             "Transformer: last decoder layer, averaged over heads. First seed, beam outputs on the held-out lines.", "",
              "| model | sentences | monotone | stuck | entropy |", "|---|---:|---:|---:|---:|"]
-    for r in attending:
-        a = r["beam"].attention
-        lines.append(f"| {r['label']} | {a.sentences} | {a.monotonicity:.3f} | {a.stuck:.3f} | {a.entropy:.3f} |")
-    lines.append("")
-    for r in attending:
-        for image in r["heatmaps"]:
-            lines.append(f"![{r['label']} attention]({figures.name}/{image})")
+    for m in attending:
+        a = m["runs"][0]["beam"].attention
+        lines.append(f"| {m['label']} | {a.sentences} | {a.monotonicity:.3f} | {a.stuck:.3f} | {a.entropy:.3f} |")
+    lines += ["", "Heatmaps, chosen from those figures: per model a *success* (an exact output whose attention is the "
+              "most monotone and sharp: a diagonal) and a *failure* (a wrong output whose attention is the most stuck "
+              "on one source token: a vertical bar), among sources of 4 to 20 tokens.", ""]
+    for m in attending:
+        for caption, image in heatmaps.get(m["label"], []):
+            lines += [f"![{caption}]({figures.name}/{image})", f"*{caption}*", ""]
+    return lines
+
+
+def ranking(models, smt, text2code: bool, args) -> list[str]:
+    key, metric = ("exact_beam", "exact match % (beam)") if text2code else ("bleu_beam", "BLEU (beam)")
+    ordered = sorted(models, key=lambda m: -m[key][0] if not math.isnan(m[key][0]) else math.inf)
+    shown = [f"{m['label']} ({number(m[key], 2, len(m['runs']))})" for m in ordered]
+    lines = ["## Ranking", "", f"By {metric} on the held-out lines, as measured here: " + " > ".join(shown) + "."]
+    close = [(a["label"], b["label"]) for a, b in zip(ordered, ordered[1:])
+             if len(a["runs"]) > 1 and len(b["runs"]) > 1 and a[key][0] - b[key][0] < a[key][1] + b[key][1]]
+    if close:
+        lines.append("Within the spread over seeds (difference smaller than the two standard deviations together): "
+                     + "; ".join(f"{a} vs {b}" for a, b in close) + ".")
+    if smt is not None and not text2code:
+        better = [m["label"] for m in models if m["bleu_beam"][0] > smt["report"].bleu]
+        lines.append(f"The statistical translator scores {smt['report'].bleu:.2f} BLEU on the same lines; neural models "
+                     f"above it: {', '.join(better) if better else 'none'}.")
     return lines + [""]
 
 
-def ranking(results, text2code: bool, args) -> list[str]:
-    metric = "exact match (beam)" if text2code else "BLEU (beam)"
-    key = (lambda r: r["beam"].report.exact_match) if text2code else (lambda r: r["beam"].report.bleu)
-    ordered = sorted(results, key=key, reverse=True)
-    shown = [f"{r['label']} ({100 * key(r):.1f}%)" if text2code else f"{r['label']} ({key(r):.2f})" for r in ordered]
-    lines = ["## Ranking", "", f"By {metric}, as measured here: " + " > ".join(shown) + "."]
-    if text2code:
-        lines.append("Published neural baselines on Django pseudo-code→code (full training, test split) reach about 45% "
-                     "exact match with plain attention and 62% with copying; compare with care: the budgets and splits differ.")
-    if args.smt_bleu is not None and not text2code:
-        better = [r["label"] for r in results if r["beam"].report.bleu > args.smt_bleu]
-        lines.append(f"The statistical translator scores {args.smt_bleu:.2f} BLEU; neural models above it: "
-                     f"{', '.join(better) if better else 'none'}.")
+def curves_section(models, figures: Path) -> list[str]:
+    lines = ["## Training curves", "",
+             "Per epoch on the early-stopping lines (first seed): loss, BLEU of greedy search on the target tokens, "
+             "token accuracy teacher-forced and free-running; the dotted line is the kept epoch.", ""]
+    for m in models:
+        lines.append(f"![{m['label']} curves]({figures.name}/curves-{slug(m['label'])}.png)")
     return lines + [""]
 
 
-def curves_section(results, figures: Path) -> list[str]:
-    lines = ["## Training curves", ""]
-    for r in results:
-        lines.append(f"![{r['label']} curves]({figures.name}/curves-{r['label'].replace('+', '-')}.png)")
-    return lines + [""]
-
-
-def notes_section(results) -> list[str]:
+def notes_section(models) -> list[str]:
     lines = ["## Training stability", ""]
-    for r in results:
-        notes = r["history"].notes or ["no divergence, rising training loss or over-fitting noted"]
-        lines.append(f"- **{r['label']}**: " + "; ".join(notes) + ".")
+    for m in models:
+        for r in m["runs"]:
+            notes = r["history"].notes or ["no divergence, rising training loss or over-fitting noted"]
+            lines.append(f"- **{m['label']}**, seed {r['seed']}: " + "; ".join(notes) + ".")
     return lines + [""]
 
 
-def samples_section(results, dev_examples, count: int = 3) -> list[str]:
-    lines = ["## Sample outputs (beam, first dev lines)", ""]
-    for i in range(min(count, len(dev_examples))):
-        lines.append(f"- source: `{' '.join(dev_examples[i].source)}`")
-        lines.append(f"  - reference: `{' '.join(dev_examples[i].target)}`")
-        for r in results:
-            lines.append(f"  - {r['label']}: `{r['translations'][i].text}`")
+def samples_section(models, smt, test_examples, count: int = 3) -> list[str]:
+    lines = ["## Sample outputs (beam, first held-out lines, first seed)", ""]
+    for i in range(min(count, len(test_examples))):
+        lines.append(f"- source: `{' '.join(test_examples[i].source)}`")
+        lines.append(f"  - reference: `{' '.join(test_examples[i].target)}`")
+        for m in models:
+            lines.append(f"  - {m['label']}: `{m['runs'][0]['translations'][i].text}`")
+        if smt is not None:
+            lines.append(f"  - statistical: `{smt['outputs'][i]}`")
     return lines + [""]
+
+
+def results_json(models, smt, args) -> dict:
+    """The report's figures for scripts: per model the mean and spread, and per run the plain figures."""
+    def run_figures(r):
+        h = r["history"]
+        return {"seed": r["seed"], "bleu_greedy": r["greedy"].report.bleu, "bleu_beam": r["beam"].report.bleu,
+                "exact_beam": r["beam"].report.exact_match, "epochs": len(h.epochs), "best_epoch": h.best_epoch,
+                "train_cpu_seconds": h.train_cpu_seconds, "train_seconds": h.train_seconds, "stop_reason": h.stop_reason,
+                "code": None if r["beam"].report.code is None else r["beam"].report.code.__dict__}
+    return {
+        "direction": args.direction, "stop_lines": args.stop, "test_lines": args.test, "epochs": args.epochs,
+        "patience": args.patience,
+        "models": {m["label"]: {**{k: v for k, v in m.items() if isinstance(v, tuple)},
+                                "runs": [run_figures(r) for r in m["runs"]]} for m in models},
+        "statistical": None if smt is None else {"model": str(args.smt_model), "bleu": smt["report"].bleu,
+                                                 "exact": smt["report"].exact_match, "ribes": smt["report"].ribes},
+    }
 
 
 if __name__ == "__main__":

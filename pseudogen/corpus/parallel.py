@@ -73,6 +73,23 @@ def read_split(corpus_dir: Path, split: str = "train") -> list[Pair]:
     return read_parallel(corpus_dir / f"{split}.code", corpus_dir / f"{split}.anno")
 
 
+def select_lines(items: list, lines: str | None, what: str = "split") -> list:
+    """The items at the one-based line range `lines` ("FIRST-LAST"; None: all of them)."""
+    from pseudogen.config import LineRange
+
+    if lines is None:
+        return list(items)
+    span = LineRange.parse(lines)
+    if span.last > len(items):
+        raise PseudogenError(f"lines {span} asked for, but the {what} has {len(items)} lines")
+    return list(items[span.first - 1 : span.last])
+
+
+def split_label(split: str, lines: str | None) -> str:
+    """How a report names what it scored: the split, and the lines of it when not all."""
+    return split if lines is None else f"{split} lines {lines}"
+
+
 def write_split(corpus_dir: Path, split: str, pairs: list[Pair]) -> None:
     """Write one split as `<split>.code` / `<split>.anno`; each file appears whole or not at all."""
     corpus_dir = Path(corpus_dir)

@@ -22,8 +22,9 @@ common choice for Japanese BLEU; `bleu_tokenization`). Beside it:
 - BLEU by construct: the headline BLEU of the sentences of each statement type
   (`evaluate.constructs`), to show where the generator is weak;
 - for generated code (a model that translates text to code): the share of
-  outputs that parse, the error classes and the share with `<unk>`
-  (`evaluate.code_checks`).
+  outputs that parse, the error classes (syntax, indentation, unknown words,
+  empty) over all outputs and over the failures (outputs that are not exact
+  matches), and the share with `<unk>` (`evaluate.code_checks`).
 
 The same report scores a statistical and a neural model (`evaluate.run`), so
 that their figures come from one code path.
@@ -91,11 +92,15 @@ class EvaluationReport:
         if self.code is not None:
             rows += [
                 ("code that parses", f"{100 * self.code.parses:.2f}%"),
+                ("unknown words only", f"{100 * self.code.unknown_words:.2f}%"),
                 ("syntax errors", f"{100 * self.code.syntax_errors:.2f}%"),
                 ("indentation errors", f"{100 * self.code.indentation_errors:.2f}%"),
                 ("empty outputs", f"{100 * self.code.empty:.2f}%"),
                 ("outputs with <unk>", f"{100 * self.code.with_unk:.2f}%"),
             ]
+            if self.code.over_failures is not None:
+                shares = ", ".join(f"{name} {100 * share:.1f}%" for name, share in self.code.over_failures.items())
+                rows.append((f"of {self.code.failures} failures", shares))
         width = max(len(name) for name, _ in rows)
         lines = [f"{name:<{width}}  {value}" for name, value in rows]
         if self.by_construct:
@@ -187,7 +192,8 @@ def evaluate(hypotheses: Sequence[str], references: Sequence[str], code_lines: S
                       if by_construct and code_lines else {}),
         split=split,
         command=command,
-        code=code_report([h.split() for h in hypotheses]) if generated_code in CHECKED_LANGUAGES else None,
+        code=code_report([h.split() for h in hypotheses], exact.exact_matches(hyp_words, ref_words))
+        if generated_code in CHECKED_LANGUAGES else None,
     )
 
 

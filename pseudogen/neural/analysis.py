@@ -26,13 +26,14 @@ class AttentionReport:
 
 def attention_report(matrices: Sequence) -> AttentionReport:
     """Monotonicity, stuck-ness and normalised entropy of attention matrices (output × source)."""
-    scored = [_attention_figures(m) for m in matrices if m is not None and m.shape[0] > 0 and m.shape[1] > 1]
+    scored = [attention_figures(m) for m in matrices if m is not None and m.shape[0] > 0 and m.shape[1] > 1]
     if not scored:
         return AttentionReport(0, math.nan, math.nan, math.nan)
     return AttentionReport(len(scored), *(sum(values) / len(scored) for values in zip(*scored)))
 
 
-def _attention_figures(matrix) -> tuple[float, float, float]:
+def attention_figures(matrix) -> tuple[float, float, float]:
+    """Monotonicity, stuck-ness and normalised entropy of one attention matrix (output × source, source > 1)."""
     rows = [list(map(float, row)) for row in matrix]
     peaks = [max(range(len(row)), key=row.__getitem__) for row in rows]
     steps = list(zip(peaks, peaks[1:]))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from pseudogen.config import TEXT_LANGUAGES, Option, Section, load_config_file, merge_layers, options_of, setting
+from pseudogen.config import TEXT_LANGUAGES, LineRange, Option, Section, load_config_file, merge_layers, options_of, setting
 from pseudogen.errors import PseudogenError
 
 ARCHITECTURES = ("rnn", "lstm", "attention", "transformer")  # see models.MODELS
@@ -62,10 +62,16 @@ class NeuralConfig(Section):
     clip: float = setting(5.0, "Gradient-norm clipping: the largest norm of a training step's gradient.",
                           minimum=0.001)
     seed: int = setting(1, "Random seed of initialisation, batch order and dropout.", minimum=0)
-    threads: int = setting(2, "CPU threads of torch.", minimum=1, maximum=256)
+    threads: int = setting(1, "CPU threads of torch (1 gives the most work per CPU-second on a small model; run "
+                           "two models side by side rather than one on two threads).", minimum=1, maximum=256)
+    stop_lines: str | None = setting(None, "Early-stop on these lines of the dev split only (FIRST-LAST, one-based), "
+                                     "so that the rest of dev stays held out for reporting (default: all of dev).",
+                                     kind=str, convert=lambda value: str(LineRange.parse(value)))
+    autocast: bool = setting(False, "Train with bfloat16 autocast on the CPU (faster on CPUs with bf16 support).")
     budget_minutes: float = setting(0.0, "Stop training after this many minutes (0: no limit).", minimum=0.0)
     beam: int = setting(5, "Beam width at translation time (1: greedy search).", minimum=1, maximum=200)
-    max_decode_length: int = setting(150, "At most this many output tokens per sentence.", minimum=1)
+    max_decode_length: int = setting(150, "At most this many output tokens per sentence (and never more than one "
+                                     "past the longest target seen in training).", minimum=1)
 
     def __post_init__(self):
         super().__post_init__()

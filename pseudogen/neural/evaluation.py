@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.parallel import read_split, select_lines, split_label
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.evaluate.report import EvaluationReport
 from pseudogen.evaluate.run import score_translations, translation_sides
@@ -52,14 +52,16 @@ class NeuralEvaluation:
 
 def evaluate_checkpoint(translator: NeuralTranslator, corpus: str | Path, split: str = "dev",
                         by_construct: bool = False, command: str | None = None,
-                        progress: bool = False) -> tuple[NeuralEvaluation, list[NeuralTranslation]]:
-    """Scores of the translator on a corpus split (a directory or a name), and its translations in order."""
-    pairs = read_split(resolve_corpus(str(corpus)), split)
+                        progress: bool = False, lines: str | None = None
+                        ) -> tuple[NeuralEvaluation, list[NeuralTranslation]]:
+    """Scores of the translator on a corpus split (a directory or a name; its `lines`, FIRST-LAST, when given),
+    and its translations in order."""
+    pairs = select_lines(read_split(resolve_corpus(str(corpus)), split), lines, f"{split} split")
     config = translator.config
     inputs, _ = translation_sides(pairs, config.direction)
     translations = translator.translate_all(inputs, progress=progress)
     report = score_translations(translations, pairs, config.direction, config.text_language, config.code_language,
-                                by_construct, split, command)
+                                by_construct, split_label(split, lines), command)
     examples = pair_examples(pairs, config.direction, config.text_language)
     loss, accuracy = teacher_forced_scores(
         translator.model, batches(examples, translator.source_vocab, translator.target_vocab, config.batch_size))

@@ -12,6 +12,9 @@ the finished output with the best length-normalised score log P / |y|^α
 (Wu et al. 2016 use a similar normalisation; α = 1 divides by the length,
 α = 0 keeps the raw log-probability, which favours short outputs).
 
+`beam_search` runs the sentences of a batch together (`beam_search_sequential`
+is the same search one sentence at a time, kept as its reference).
+
 Both return, for each sentence, the output ids (without `</s>`) and, when the
 model attends, the attention matrix (output positions × source positions).
 """
@@ -66,10 +69,77 @@ def _hypothesis(ids: list[int], score: float, attention: torch.Tensor | None) ->
 @torch.no_grad()
 def beam_search(model: Seq2Seq, batch: Batch, width: int = 5, max_length: int | Sequence[int] = 150,
                 alpha: float = 1.0) -> list[Hypothesis]:
-    """The best length-normalised output of a beam search, sentence by sentence (in batch order).
+    """The best length-normalised output of a beam search for each sentence (in batch order), all sentences at once.
 
+    The model steps `width` rows per sentence together (batch × width rows;
+    a sentence with fewer live hypotheses has dead rows, scored -inf). Which
+    extensions are kept is decided per sentence as `beam_search_sequential`
+    decides it, so the outputs are the same (the tests check it); a finished
+    sentence's rows are carried along until the whole batch is finished.
     `max_length` is one limit for all sentences or one per sentence.
     """
+    size = batch.source.size(0)
+    limits = [max_length] * size if isinstance(max_length, int) else list(max_length)
+    if width == 1:
+        return greedy_search(model, batch, max(limits))
+    model.eval()
+    state = model.reorder(model.encode(batch), torch.arange(size).repeat_interleave(width))
+    beams = [[Hypothesis([], 0.0, None)] for _ in range(size)]
+    finished: list[list[Hypothesis]] = [[] for _ in range(size)]
+    done = [False] * size
+    previous = torch.full((size * width,), BOS_ID, dtype=torch.long)
+    for step in range(max(limits)):
+        log_probs, state, attention = model.decode_step(state, previous)
+        scores = torch.full((size, width), float("-inf"))
+        for b, live in enumerate(beams):
+            scores[b, : len(live)] = torch.tensor([h.score for h in live])
+        totals = (scores.view(-1, 1) + log_probs).view(size, -1)
+        top_scores, top_flat = (t.tolist() for t in totals.topk(min(2 * width, totals.size(1)), dim=1))
+        rows, ids = [], []
+        for b in range(size):
+            origins = [0]
+            if not done[b]:
+                survivors, origins = _extensions(beams[b], finished[b], top_scores[b], top_flat[b], log_probs.size(1),
+                                                 width, None if attention is None else attention[b * width:(b + 1) * width])
+                if len(finished[b]) >= width or not survivors:
+                    done[b], origins = True, [0]
+                else:
+                    beams[b] = survivors
+                    done[b] = step + 1 >= limits[b]
+            live = [] if done[b] else beams[b]
+            rows += [b * width + origins[min(k, len(origins) - 1)] for k in range(width)]
+            ids += [live[k].ids[-1] if k < len(live) else BOS_ID for k in range(width)]
+        if all(done):
+            break
+        state = model.reorder(state, torch.tensor(rows))
+        previous = torch.tensor(ids)
+    return [max(finished[b] or beams[b], key=lambda h: _normalised(h, alpha)) for b in range(size)]
+
+
+def _extensions(beams: list[Hypothesis], finished: list[Hypothesis], top_scores: list[float], top_flat: list[int],
+                vocabulary: int, width: int, attention: torch.Tensor | None) -> tuple[list[Hypothesis], list[int]]:
+    """One sentence's step: its best extensions in order, those ending in `</s>` set aside in `finished`, until
+    `width` survive; the survivors and the rows (of this sentence's beam) that they extend."""
+    survivors, origins = [], []
+    for score, flat in zip(top_scores, top_flat):
+        if score == float("-inf"):  # extensions of dead rows: the live ones are used up
+            break
+        row, token = divmod(flat, vocabulary)
+        extended = _extend(beams[row], token, score, None if attention is None else attention[row])
+        if token == EOS_ID:
+            finished.append(extended)
+        else:
+            survivors.append(extended)
+            origins.append(row)
+        if len(survivors) == width:
+            break
+    return survivors, origins
+
+
+@torch.no_grad()
+def beam_search_sequential(model: Seq2Seq, batch: Batch, width: int = 5, max_length: int | Sequence[int] = 150,
+                           alpha: float = 1.0) -> list[Hypothesis]:
+    """The same search one sentence at a time: the plain form of the algorithm, which `beam_search` must equal."""
     size = batch.source.size(0)
     limits = [max_length] * size if isinstance(max_length, int) else list(max_length)
     if width == 1:

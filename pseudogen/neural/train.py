@@ -8,7 +8,15 @@ set is scored the same way (loss per token and token accuracy, the share of
 gold tokens that are the model's argmax). The parameters of the epoch with the
 lowest dev loss are kept; training stops after `patience` epochs without
 improvement, after `epochs` epochs, or when the time budget is spent (possibly
-within an epoch, which then counts as a partial one).
+within an epoch, which then counts as a partial one). For a fair comparison of
+architectures give them all the same `epochs` and `patience` and no time
+budget: a share of wall time favours the models that are cheap per epoch.
+
+After each epoch the dev set is also decoded greedily, for the curves: BLEU on
+the target tokens and free-running token accuracy (`free_running_scores`).
+CPU time (`time.process_time`, all threads) is recorded beside wall time.
+With `autocast`, the forward pass and loss run under bfloat16 autocast on the
+CPU (the parameters and the optimizer stay in float32).
 
 Stability is watched and written down in the history's notes: a non-finite
 loss (divergence; training stops), a training loss that rises from one epoch to
@@ -34,6 +42,7 @@ from pseudogen.neural.config import NeuralConfig
 from pseudogen.neural.data import Batch, Example, batches, drop_long
 from pseudogen.neural.history import EpochRecord, History
 from pseudogen.neural.models import get_model
+from pseudogen.neural.search import greedy_search
 from pseudogen.neural.seq2seq import Seq2Seq
 from pseudogen.neural.translator import NeuralTranslator
 from pseudogen.neural.vocab import Vocab
@@ -58,6 +67,29 @@ def teacher_forced_scores(model: Seq2Seq, dev_batches: Sequence[Batch]) -> tuple
     return loss / max(tokens, 1), correct / max(tokens, 1)
 
 
+@torch.no_grad()
+def free_running_scores(model: Seq2Seq, examples: Sequence[Example], dev_batches: Sequence[Batch],
+                        target_vocab: Vocab, max_length: int) -> tuple[float, float]:
+    """BLEU (on the target tokens) and free-running token accuracy of greedy search on the dev examples.
+
+    Free-running accuracy is the share of reference tokens that the output has
+    at the same position; unlike the teacher-forced figure, an early mistake
+    costs every later position, as it does when the model is used.
+    """
+    from pseudogen.evaluate.bleu import STATS_SIZE, bleu_from_stats, corpus_stats
+
+    outputs, references = [], []
+    for batch in dev_batches:
+        for index, oovs, hypothesis in zip(batch.indices, batch.source_oovs, greedy_search(model, batch, max_length)):
+            outputs.append(target_vocab.decode(hypothesis.ids, oovs))
+            references.append(examples[index].target)
+    if not outputs:
+        return math.nan, math.nan
+    same = sum(sum(a == b for a, b in zip(output, reference)) for output, reference in zip(outputs, references))
+    stats = corpus_stats(outputs, references).reshape(-1, STATS_SIZE).sum(axis=0)
+    return bleu_from_stats(stats).score, same / max(sum(len(r) for r in references), 1)
+
+
 def train(config: NeuralConfig, train_examples: Sequence[Example], dev_examples: Sequence[Example],
           progress: bool = True) -> NeuralTranslator:
     """A translator trained on `train_examples`, early-stopped on `dev_examples`."""
@@ -70,24 +102,27 @@ def train(config: NeuralConfig, train_examples: Sequence[Example], dev_examples:
     source_vocab = Vocab.build((e.source for e in kept), config.min_count)
     target_vocab = Vocab.build((e.target for e in kept), config.min_count)
     model = get_model(config, len(source_vocab), len(target_vocab))
-    dev_batches = batches(dev_examples, source_vocab, target_vocab, config.batch_size)
-    history = History(train_pairs=len(kept))
-    fit(model, config, kept, dev_batches, source_vocab, target_vocab, history, progress)
+    history = History(train_pairs=len(kept), stop_pairs=len(dev_examples),
+                      longest_target=max(len(e.target) for e in kept))
+    fit(model, config, kept, dev_examples, source_vocab, target_vocab, history, progress)
     return NeuralTranslator(config, model, source_vocab, target_vocab, history)
 
 
-def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_batches: Sequence[Batch],
+def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_examples: Sequence[Example],
         source_vocab: Vocab, target_vocab: Vocab, history: History, progress: bool) -> None:
     """Train the model in place; leave it with the parameters of its best dev epoch."""
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     rng = random.Random(config.seed)
+    dev_batches = batches(dev_examples, source_vocab, target_vocab, config.batch_size)
+    limit = min(config.max_decode_length, history.longest_target + 1)
     deadline = time.monotonic() + config.budget_minutes * 60 if config.budget_minutes > 0 else math.inf
     best_loss, best_state, waited = math.inf, copy.deepcopy(model.state_dict()), 0
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     for epoch in range(1, config.epochs + 1):
         if epoch > 1 and time.monotonic() >= deadline:
             history.stop_reason = f"time budget of {config.budget_minutes:.1f} minutes spent after epoch {epoch - 1}"
             break
+        epoch_cpu = time.process_time()
         record = run_epoch(model, optimizer, config, batches(examples, source_vocab, target_vocab, config.batch_size, rng),
                            epoch, deadline, progress)
         if not math.isfinite(record.train_loss):
@@ -95,6 +130,9 @@ def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_b
             history.stop_reason = "diverged"
             break
         record.dev_loss, record.dev_token_accuracy = teacher_forced_scores(model, dev_batches)
+        record.dev_bleu, record.dev_free_accuracy = free_running_scores(model, dev_examples, dev_batches, target_vocab,
+                                                                        limit)
+        record.cpu_seconds = time.process_time() - epoch_cpu
         note_stability(history, record)
         history.epochs.append(record)
         if record.dev_loss < best_loss:
@@ -111,6 +149,7 @@ def fit(model: Seq2Seq, config: NeuralConfig, examples: Sequence[Example], dev_b
     else:
         history.stop_reason = f"all {config.epochs} epochs ran"
     history.train_seconds = time.monotonic() - started
+    history.train_cpu_seconds = time.process_time() - cpu_started
     model.load_state_dict(best_state)
 
 
@@ -124,7 +163,9 @@ def run_epoch(model: Seq2Seq, optimizer: torch.optim.Optimizer, config: NeuralCo
         if done and time.monotonic() >= deadline:
             break
         optimizer.zero_grad()
-        loss, _, tokens = model.loss(batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.autocast):
+            loss, _, tokens = model.loss(batch)
+        loss = loss.float()
         if not torch.isfinite(loss):
             total_loss = math.nan
             break

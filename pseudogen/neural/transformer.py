@@ -7,7 +7,9 @@ paper, sinusoidal positions, embeddings scaled by √d_model. The encoder is
 source attention weights are needed: averaged over heads, the last layer's
 weights are the attention that the heatmaps show and that the copy mechanism
 (pointer-generator, See et al. 2017) copies with, its switch reading
-[decoder output; context; input embedding].
+[decoder output; context; input embedding]. Those weights are taken before
+attention dropout (`DecoderLayer.attend_to_source`), so that in training the
+copy distribution sums to 1 as it does in evaluation.
 
 Decoding step by step keeps, for each decoder layer, that layer's inputs at
 the earlier positions in the state: the new position attends to them, so a
@@ -58,10 +60,38 @@ class DecoderLayer(nn.Module):
         context = x if past is None else torch.cat([past, x], dim=1)
         attended, _ = self.self_attention(x, context, context, attn_mask=causal_mask, need_weights=False)
         x = self.norms[0](x + self.dropout(attended))
-        attended, weights = self.source_attention(x, memory, memory, key_padding_mask=memory_padding, need_weights=True)
+        attended, weights = self.attend_to_source(x, memory, memory_padding)
         x = self.norms[1](x + self.dropout(attended))
         x = self.norms[2](x + self.dropout(self.feed_forward(x)))
         return x, weights
+
+
+    def attend_to_source(self, x, memory, memory_padding) -> tuple[torch.Tensor, torch.Tensor]:
+        """`nn.MultiheadAttention`'s source attention, with its parameters, returning the weights before dropout.
+
+        In training mode `nn.MultiheadAttention` returns its weights after
+        attention dropout, which neither sum to 1 nor are what the context was
+        mixed from on average; the copy distribution built from them would not
+        be a distribution. Here dropout applies to the weights that mix the
+        context only; the returned weights (averaged over heads) are the
+        softmax itself. In eval mode this equals `nn.MultiheadAttention`.
+        """
+        attention = self.source_attention
+        batch, length, size = x.shape
+        heads = attention.num_heads
+        width = size // heads
+        w_q, w_k, w_v = attention.in_proj_weight.chunk(3)
+        b_q, b_k, b_v = attention.in_proj_bias.chunk(3)
+
+        def split(values: torch.Tensor) -> torch.Tensor:  # (B, L, size) → (B, heads, L, width)
+            return values.view(batch, -1, heads, width).transpose(1, 2)
+
+        query = split(nn.functional.linear(x, w_q, b_q))
+        keys, values = split(nn.functional.linear(memory, w_k, b_k)), split(nn.functional.linear(memory, w_v, b_v))
+        scores = query @ keys.transpose(-2, -1) / math.sqrt(width)
+        weights = torch.softmax(scores.masked_fill(memory_padding[:, None, None, :], float("-inf")), dim=-1)
+        mixed = nn.functional.dropout(weights, attention.dropout, self.training) @ values
+        return attention.out_proj(mixed.transpose(1, 2).reshape(batch, length, size)), weights.mean(1)
 
 
 class TransformerSeq2Seq(Seq2Seq):

@@ -113,13 +113,22 @@ class NeuralTranslator:
                 results[index] = self._translation(hypothesis, oovs, len(examples[index].source), seconds)
         return results
 
+    def decode_limit(self) -> int:
+        """Most output tokens per sentence: one past the longest training target (room for `</s>`), at most
+        `max_decode_length`.
+
+        A cap on the source length (such as 3·|source| + 10) is wrong for a
+        direction whose outputs are longer than their inputs (docstring → code
+        is about 3.7 times longer); what training saw is the right bound.
+        Checkpoints that did not record it use `max_decode_length`.
+        """
+        longest = self.history.longest_target if self.history is not None else 0
+        return min(self.config.max_decode_length, longest + 1) if longest else self.config.max_decode_length
+
     def _search(self, batch, width: int) -> list[Hypothesis]:
-        # An output longer than a few times its source is a model that failed
-        # to stop; capping the search keeps such failures cheap.
-        limits = [min(self.config.max_decode_length, 3 * int(n) + 10) for n in batch.source_mask.sum(1)]
         if width <= 1:
-            return greedy_search(self.model, batch, max(limits))
-        return beam_search(self.model, batch, width, limits)
+            return greedy_search(self.model, batch, self.decode_limit())
+        return beam_search(self.model, batch, width, self.decode_limit())
 
     def _translation(self, hypothesis: Hypothesis, oovs: list[str], source_length: int,
                      seconds: float) -> NeuralTranslation:
