@@ -210,17 +210,9 @@ def _one_line(lines: list[str]) -> str:
 def split_list(argument: str) -> list[str]:
     """The items of an `@X(...)`/`@Y(...)` list: at `;` if it has one, else at `|`, outside brackets and quotes."""
     separator = ";" if ";" in _top_level(argument) else "|"
-    items, depth, quote, start = [], 0, None, 0
-    for position, char in enumerate(argument):
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == separator and depth == 0:
+    items, start = [], 0
+    for position, char in _top_level_chars(argument):
+        if char == separator:
             items.append(argument[start:position].strip())
             start = position + 1
     items.append(argument[start:].strip())
@@ -229,8 +221,14 @@ def split_list(argument: str) -> list[str]:
 
 def _top_level(text: str) -> str:
     """The characters of `text` outside brackets and quotes."""
-    kept, depth, quote = [], 0, None
-    for char in text:
+    return "".join(char for _, char in _top_level_chars(text))
+
+
+def _top_level_chars(text: str) -> Iterator[tuple[int, str]]:
+    """(position, character) of each character of `text` outside brackets and quotes (the brackets and quote marks
+    themselves left out)."""
+    depth, quote = 0, None
+    for position, char in enumerate(text):
         if quote:
             quote = None if char == quote else quote
         elif char in "'\"":
@@ -240,8 +238,7 @@ def _top_level(text: str) -> str:
         elif char in ")]}":
             depth -= 1
         elif depth == 0:
-            kept.append(char)
-    return "".join(kept)
+            yield position, char
 
 
 def _annotation(line: str) -> tuple[str, str] | None:

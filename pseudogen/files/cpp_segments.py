@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Iterator, NamedTuple
 
 from pseudogen.files.python_segments import Segment
-from pseudogen.syntax.cpp import BLOCKS, BRACES, COMMENT, WHOLE_TOKENS, parser
+from pseudogen.syntax.cpp import BLOCKS, BRACES, COMMENT, WHOLE_TOKENS, descendants, parser
 
 _LOOPS = frozenset({"for_statement", "for_range_loop", "while_statement"})
 _SCOPES = frozenset({"field_declaration_list", "declaration_list"})  # a class's or a namespace's body
@@ -225,7 +225,7 @@ class _Walker:
         covered = set()
         for segment in self.found:
             covered.update(range(segment.line, segment.end_line + 1))
-        for node in _descendants(self.root):
+        for node in descendants(self.root):
             if node.type == COMMENT:
                 depth = max(d for start, end, d in self.blocks if start <= node.start_byte < end)
                 (line, column), (end_line, end_column) = self.point(node.start_byte), self.point(node.end_byte)
@@ -256,14 +256,6 @@ def _comment_text(code: str) -> str:
     if code.startswith("//"):
         return code[2:].strip()
     return code[2:-2].strip() if code.startswith("/*") else code
-
-
-def _descendants(root) -> Iterator:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
 
 
 def _problems(root, start: int, end: int) -> Iterator:

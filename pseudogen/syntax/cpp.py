@@ -297,7 +297,7 @@ def _net_openers(text: str) -> int:
 
 def _error_message(root, start: int, end: int) -> str:
     """What tree-sitter found wrong, for the first ERROR or MISSING node (in the line if one is)."""
-    problems = [n for n in _descendants(root) if n.is_missing or n.type == "ERROR"]
+    problems = [n for n in descendants(root) if n.is_missing or n.type == "ERROR"]
     inside = [n for n in problems if start <= n.start_byte <= end] or problems
     if not inside:
         return "syntax error"
@@ -309,7 +309,8 @@ def _error_message(root, start: int, end: int) -> str:
     return f"syntax error (near {word!r})" if word else "syntax error"
 
 
-def _descendants(root) -> Iterator:
+def descendants(root) -> Iterator:
+    """Every node under a tree-sitter node (itself first), in source order."""
     stack = [root]
     while stack:
         node = stack.pop()
