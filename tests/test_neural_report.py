@@ -82,3 +82,31 @@ def test_overlapping_stop_and_test_lines_are_refused(tmp_path):
     corpus = write_corpus(tmp_path / "tiny")
     result = run_tool(corpus, "--stop-lines", "1-4", "--test-lines", "3-6", "--models", "rnn")
     assert result.returncode != 0 and "overlap" in result.stderr
+
+
+@pytest.mark.slow
+def test_score_max_length_scores_only_the_held_out_pairs_within_it(tmp_path):
+    from pseudogen.corpus.parallel import read_split
+    from pseudogen.neural.data import fits, pair_examples
+
+    corpus = write_corpus(tmp_path / "tiny")
+    held_out = pair_examples(read_split(corpus, "dev")[3:6], "text2code", "en")
+    limit = sorted(max(len(e.source), len(e.target)) for e in held_out)[1]  # keeps some, not all
+    kept = [i for i, e in enumerate(held_out) if fits(e, limit)]
+    assert 0 < len(kept) < 3
+    out = tmp_path / "reports"
+    result = run_tool(corpus, "--direction", "text2code", "--models", "rnn", "--epochs", "1", "--beam", "2",
+                      "--min-count", "0", "--score-max-length", limit, "--out", out, "--work-dir", tmp_path / "work",
+                      "--quiet")
+    assert result.returncode == 0, result.stderr
+    report = (out / "neural-tiny-text2code.md").read_text()
+    assert f"## Scores (dev lines 4-6, the {len(kept)} with both sides within {limit} tokens, held out)" in report
+    assert f"({len(kept)} of 3 pairs)" in report
+    results = json.loads((out / "neural-tiny-text2code" / "results.json").read_text())
+    assert results["scored_lines"] == len(kept) and results["score_max_length"] == limit
+
+
+def test_score_max_length_is_refused_with_a_statistical_model(tmp_path):
+    corpus = write_corpus(tmp_path / "tiny")
+    result = run_tool(corpus, "--models", "rnn", "--score-max-length", "5", "--smt-model", tmp_path)
+    assert result.returncode != 0 and "--score-max-length" in result.stderr

@@ -62,7 +62,7 @@ from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.neural.analysis import attention_figures
 from pseudogen.neural.config import NeuralConfig
-from pseudogen.neural.data import pair_examples
+from pseudogen.neural.data import fits, pair_examples
 from pseudogen.neural.evaluation import evaluate_checkpoint
 from pseudogen.neural.plots import save_curves, save_heatmap
 from pseudogen.neural.train import train
@@ -102,6 +102,9 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--autocast", action="store_true", help="train with bfloat16 autocast on the CPU")
     parser.add_argument("--max-length", type=int, default=100, help="longer training pairs are left out")
+    parser.add_argument("--score-max-length", type=int,
+                        help="score only the held-out pairs whose two sides have at most this many tokens (e.g. the "
+                             "training filter, so that every reference can be produced); default: all of them")
     parser.add_argument("--min-count", type=int, default=10, help="vocabulary: tokens seen more than this often")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
@@ -120,6 +123,8 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     except ValueError:
         parser.error(f"--seeds takes comma-separated integers, not {args.seeds!r}")
     extra = args.labels if args.seed_models is None else [s.strip() for s in args.seed_models.split(",")]
+    if args.score_max_length is not None and args.smt_model is not None:
+        parser.error("--smt-model scores whole line ranges; it cannot be combined with --score-max-length")
     args.runs = [(label, seed) for label in args.labels for seed in
                  (args.seed_list if label in extra else args.seed_list[:1])]
     return args
@@ -168,7 +173,17 @@ def run(args) -> None:
     train_examples = pair_examples(read_split(corpus, "train"), args.direction, args.text_language)
     dev_examples = pair_examples(dev_pairs, args.direction, args.text_language)
     stop_examples = select_lines(dev_examples, args.stop, "dev split")
+    test_pairs = select_lines(dev_pairs, args.test, "dev split")
     test_examples = select_lines(dev_examples, args.test, "dev split")
+    args.held_out = len(test_examples)
+    args.scored_lines = list(range(LineRange.parse(args.test).first, LineRange.parse(args.test).last + 1))
+    if args.score_max_length is not None:
+        keep = [i for i, e in enumerate(test_examples) if fits(e, args.score_max_length)]
+        if not keep:
+            raise PseudogenError(f"no held-out pair has both sides within {args.score_max_length} tokens")
+        test_pairs, test_examples = [test_pairs[i] for i in keep], [test_examples[i] for i in keep]
+        args.scored_lines = [args.scored_lines[i] for i in keep]
+    args.test_pairs = test_pairs
     runs, args.not_run = [], []
     for label, seed in args.runs:
         config = model_config(label, seed, args)
@@ -177,7 +192,7 @@ def run(args) -> None:
             args.not_run.append(f"{label} (seed {seed})")
             continue
         translator, trained = checkpoint(directory, config, train_examples, stop_examples, args)
-        log(f"[{label}, seed {seed}] {'trained' if trained else 'checkpoint reused'}; evaluating on dev lines {args.test}")
+        log(f"[{label}, seed {seed}] {'trained' if trained else 'checkpoint reused'}; evaluating on {scored_label(args)}")
         runs.append(evaluate_run(label, seed, translator, corpus, test_examples, args))
         log(f"[{label}, seed {seed}] {runs[-1]['summary']}")
     if not runs:
@@ -237,12 +252,20 @@ def checkpoint(directory: Path, config: NeuralConfig, train_examples, stop_examp
     return translator, True
 
 
+def scored_label(args) -> str:
+    """How the report names the scored lines: a dev line range, and the length filter if there is one."""
+    if args.score_max_length is None:
+        return f"dev lines {args.test}"
+    return f"dev lines {args.test}, the {len(args.scored_lines)} with both sides within {args.score_max_length} tokens"
+
+
 def evaluate_run(label: str, seed: int, translator: NeuralTranslator, corpus: Path, test_examples, args) -> dict:
     """Greedy and beam evaluations of one trained model on the test lines (`pseudogen evaluate`'s report + neural)."""
     started = time.monotonic()
-    greedy, _ = evaluate_checkpoint(translator.with_beam(1), corpus, "dev", lines=args.test)
-    beam, translations = evaluate_checkpoint(translator.with_beam(args.beam), corpus, "dev", lines=args.test,
-                                             progress=not args.quiet)
+    greedy, _ = evaluate_checkpoint(translator.with_beam(1), corpus, "dev", pairs=args.test_pairs,
+                                    label=scored_label(args))
+    beam, translations = evaluate_checkpoint(translator.with_beam(args.beam), corpus, "dev", pairs=args.test_pairs,
+                                             label=scored_label(args), progress=not args.quiet)
     history = translator.history
     return {
         "label": label, "seed": seed, "translator": translator, "history": history, "greedy": greedy, "beam": beam,
@@ -328,7 +351,6 @@ def choose_heatmaps(run: dict, test_examples) -> dict[str, int]:
 
 def draw_heatmaps(models: list[dict], test_examples, figures: Path, args) -> dict[str, list[tuple[str, str]]]:
     """Two heatmaps per attentional model (its first seed), as (caption, file name)."""
-    first_line = LineRange.parse(args.test).first
     drawn = {}
     for model in models:
         run = model["runs"][0]
@@ -337,7 +359,7 @@ def draw_heatmaps(models: list[dict], test_examples, figures: Path, args) -> dic
         drawn[model["label"]] = []
         for kind, index in choose_heatmaps(run, test_examples).items():
             translation = run["translations"][index]
-            line = first_line + index
+            line = args.scored_lines[index]
             path = figures / f"attention-{slug(model['label'])}-{kind}.png"
             save_heatmap(translation.attention, test_examples[index].source, translation.words, path,
                          f"{model['label']}, dev line {line} ({kind})")
@@ -381,8 +403,8 @@ def intro(corpus, args, models, train_examples, stop_examples, test_examples, to
     return [
         f"- Corpus: `{corpus.name}`, direction **{args.direction}**: {len(train_examples)} training pairs (pairs "
         f"over {args.max_length} tokens left out of training); early stopping on **dev lines {args.stop}** "
-        f"({len(stop_examples)} pairs); every score below is on **dev lines {args.test}** ({len(test_examples)} "
-        "pairs), which no model saw for stopping or selection.",
+        f"({len(stop_examples)} pairs); every score below is on **{scored_label(args)}** ({len(test_examples)} "
+        f"of {args.held_out} pairs), which no model saw for stopping or selection.",
         f"- Command: `{command}`",
         f"- Budget: the same for every model: at most {args.epochs} epochs, early stopping after {args.patience} "
         "epochs without a better dev loss (the best dev-loss epoch is kept); no time limit. "
@@ -424,7 +446,7 @@ def training_table(models) -> list[str]:
 
 def scores_table(models, smt, args) -> list[str]:
     seeds = max(len(m["runs"]) for m in models)
-    lines = [f"## Scores (dev lines {args.test}, held out)", ""]
+    lines = [f"## Scores ({scored_label(args)}, held out)", ""]
     if seeds > 1:
         lines += ["Mean ± standard deviation over the seeds of each model (a model with one seed shows one run).", ""]
     lines += [f"| model | seeds | BLEU greedy | BLEU beam {args.beam} | BLEU beam, corpus tokens | RIBES beam | exact match greedy % | "
@@ -564,7 +586,8 @@ def results_json(models, smt, args) -> dict:
                 "train_cpu_seconds": h.train_cpu_seconds, "train_seconds": h.train_seconds, "stop_reason": h.stop_reason,
                 "code": None if r["beam"].report.code is None else r["beam"].report.code.__dict__}
     return {
-        "direction": args.direction, "stop_lines": args.stop, "test_lines": args.test, "epochs": args.epochs,
+        "direction": args.direction, "stop_lines": args.stop, "test_lines": args.test, "scored_lines": len(args.scored_lines),
+        "score_max_length": args.score_max_length, "epochs": args.epochs,
         "patience": args.patience,
         "models": {m["label"]: {**{k: v for k, v in m.items() if isinstance(v, tuple)},
                                 "runs": [run_figures(r) for r in m["runs"]]} for m in models},

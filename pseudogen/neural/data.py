@@ -84,9 +84,14 @@ def pair_examples(pairs: Sequence[Pair], direction: str, text_language: str = "s
     return examples
 
 
+def fits(example: Example, max_length: int) -> bool:
+    """Whether the example's two sides are non-empty and at most `max_length` tokens long."""
+    return 0 < len(example.source) <= max_length and 0 < len(example.target) <= max_length
+
+
 def drop_long(examples: Sequence[Example], max_length: int) -> list[Example]:
-    """The examples whose two sides are non-empty and at most `max_length` tokens long (for training)."""
-    return [e for e in examples if 0 < len(e.source) <= max_length and 0 < len(e.target) <= max_length]
+    """The examples that fit `max_length` (for training)."""
+    return [e for e in examples if fits(e, max_length)]
 
 
 def make_batch(examples: Sequence[Example], indices: Sequence[int], source_vocab: Vocab, target_vocab: Vocab) -> Batch:

@@ -52,16 +52,18 @@ class NeuralEvaluation:
 
 def evaluate_checkpoint(translator: NeuralTranslator, corpus: str | Path, split: str = "dev",
                         by_construct: bool = False, command: str | None = None,
-                        progress: bool = False, lines: str | None = None
-                        ) -> tuple[NeuralEvaluation, list[NeuralTranslation]]:
+                        progress: bool = False, lines: str | None = None, pairs: list | None = None,
+                        label: str | None = None) -> tuple[NeuralEvaluation, list[NeuralTranslation]]:
     """Scores of the translator on a corpus split (a directory or a name; its `lines`, FIRST-LAST, when given),
-    and its translations in order."""
-    pairs = select_lines(read_split(resolve_corpus(str(corpus)), split), lines, f"{split} split")
+    and its translations in order. `pairs` (with the `label` the report gives them) replaces the split's lines:
+    a chosen subset of them, e.g. those within a length filter."""
+    if pairs is None:
+        pairs = select_lines(read_split(resolve_corpus(str(corpus)), split), lines, f"{split} split")
     config = translator.config
     inputs, _ = translation_sides(pairs, config.direction)
     translations = translator.translate_all(inputs, progress=progress)
     report = score_translations(translations, pairs, config.direction, config.text_language, config.code_language,
-                                by_construct, split_label(split, lines), command)
+                                by_construct, label or split_label(split, lines), command)
     examples = pair_examples(pairs, config.direction, config.text_language)
     loss, accuracy = teacher_forced_scores(
         translator.model, batches(examples, translator.source_vocab, translator.target_vocab, config.batch_size))
