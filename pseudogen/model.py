@@ -25,6 +25,9 @@ Layout::
     …
     [decoder]
     pop_limit = 100
+    [neural]           # optional: a neural code→text checkpoint scores the n-best (feature `neural`)
+    checkpoint = "neural"
+    nbest = 50
     [signature]        # free-form record of what made the model (sacrebleu's idea)
     version = "0.1.0"
     …
@@ -36,6 +39,12 @@ rule table and the LM open on first use, or both at once with `open_parts`,
 which a translator calls when it is made: a corrupt, truncated or mismatched
 file then stops it before its first line, once, instead of failing every
 line. No pickle: TOML, SQLite and ARPA are read as data.
+
+With a `[neural]` table the model carries a neural code→text checkpoint (in
+the subdirectory it names, loaded with `torch.load(weights_only=True)`): the
+translator decodes `nbest` distinct outputs, adds each one's log10 probability
+under the checkpoint as the feature `neural` (`pseudogen.neural.forced`), and
+keeps the best by the weighted sum with that feature's weight (`with_neural`).
 
 Default weights are Travatar's (the `[weight_vals]` that its
 `train-travatar.pl` writes before tuning): egfp = egfl = fgep = fgel = lfreq =
@@ -77,6 +86,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 MAX_POP_LIMIT = 10_000  # as the pop_limit option
 MAX_DERIVATIONS_PER_STRING = 1_000
 MAX_LM_ORDER = 10  # as the lm_order option
+NEURAL_FEATURE = "neural"
+NEURAL_DIR = "neural"
+NEURAL_INITIAL_WEIGHT = 0.1  # the LM's scale (log10); tuning sets it
+DEFAULT_NEURAL_NBEST = 50
+MAX_NEURAL_NBEST = 1_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,23 @@ class DecoderSettings:
         return self
 
 
+@dataclass(frozen=True)
+class NeuralFeature:
+    """A neural checkpoint that rescores the n-best outputs: its directory (inside the model) and the list's size."""
+
+    checkpoint: str = NEURAL_DIR
+    nbest: int = DEFAULT_NEURAL_NBEST
+
+    def validate(self, place: str) -> NeuralFeature:
+        if not isinstance(self.checkpoint, str) or not self.checkpoint or "/" in self.checkpoint:
+            raise PseudogenError(f"[neural] checkpoint must name a directory of the model, not {self.checkpoint!r}",
+                                 place)
+        if not isinstance(self.nbest, int) or isinstance(self.nbest, bool) or not 1 <= self.nbest <= MAX_NEURAL_NBEST:
+            raise PseudogenError(f"[neural] nbest must be an integer from 1 to {MAX_NEURAL_NBEST}, not {self.nbest!r}",
+                                 place)
+        return self
+
+
 @dataclass
 class ModelDirectory:
     path: Path
@@ -108,6 +139,7 @@ class ModelDirectory:
     decoder: DecoderSettings = field(default_factory=DecoderSettings)
     signature: dict[str, Any] = field(default_factory=dict)
     tree_rules: str | None = None
+    neural: NeuralFeature | None = None
     _rule_table: Any = field(default=None, repr=False, compare=False)
     _lm: Any = field(default=None, repr=False, compare=False)
 
@@ -140,6 +172,10 @@ class ModelDirectory:
         unknown = sorted(set(decoder) - set(known))
         if unknown:
             raise PseudogenError(f"unknown decoder setting {unknown[0]!r}", place)
+        neural = _section(config, "neural", place, required=False)
+        unknown = sorted(set(neural) - set(NeuralFeature.__dataclass_fields__))
+        if unknown:
+            raise PseudogenError(f"unknown [neural] setting {unknown[0]!r}", place)
         return cls(
             path=path,
             source_language=_text(config, "languages", "source", place),
@@ -152,12 +188,16 @@ class ModelDirectory:
             decoder=DecoderSettings(**decoder).validate(place),
             signature=_section(config, "signature", place, required=False),
             tree_rules=_optional_text(config, "languages", "tree_rules", place),
+            neural=NeuralFeature(**neural).validate(place) if neural else None,
         )
 
     def _check_files(self, check_hash: bool) -> None:
         for name in (self.rules_file, self.lm_file, *([self.tree_rules] if self.tree_rules else [])):
             if not (self.path / name).is_file():
                 raise PseudogenError(f"incomplete model: {name} is missing", str(self.path))
+        if self.neural is not None and not (self.path / self.neural.checkpoint).is_dir():
+            raise PseudogenError(f"incomplete model: the neural checkpoint {self.neural.checkpoint}/ is missing",
+                                 str(self.path))
         if check_hash and file_sha256(self.path / self.rules_file) != self.rules_sha256:
             raise PseudogenError(
                 "the rules file does not match the hash in model.toml (changed or corrupt)",
@@ -259,6 +299,7 @@ class ModelDirectory:
                 "pop_limit": self.decoder.pop_limit,
                 "nbest_derivations_per_string": self.decoder.nbest_derivations_per_string,
             },
+            **({"neural": {"checkpoint": self.neural.checkpoint, "nbest": self.neural.nbest}} if self.neural else {}),
             "signature": {**self.signature, "rules_sha256": self.rules_sha256, "lm_order": self.lm_order,
                           "weights": dict(sorted(self.weights.items()))},
         }
@@ -267,6 +308,24 @@ class ModelDirectory:
     def with_weights(self, weights: dict[str, float]) -> ModelDirectory:
         """The same model with other weights (the tuner's result); call `save()` to keep it."""
         return replace(self, weights=dict(weights))
+
+    def with_neural(self, checkpoint: str | Path, nbest: int = DEFAULT_NEURAL_NBEST) -> ModelDirectory:
+        """The model with a neural code→text checkpoint as the feature `neural` (copied into the model's
+        `neural/`, given the initial weight unless it has one); call `save()` to keep it, then tune."""
+        from pseudogen.neural.translator import FILES, NeuralTranslator
+
+        checkpoint = Path(checkpoint)
+        translator = NeuralTranslator.load(checkpoint)  # a bad checkpoint is refused here, not when translating
+        if translator.direction != "code2text":
+            raise PseudogenError("a neural feature needs a code→text checkpoint", str(checkpoint))
+        target = self.path / NEURAL_DIR
+        if checkpoint.resolve() != target.resolve():
+            target.mkdir(exist_ok=True)
+            for name in (*FILES, "history.json"):
+                if (checkpoint / name).is_file():
+                    shutil.copyfile(checkpoint / name, target / name)
+        weights = {**self.weights, NEURAL_FEATURE: self.weights.get(NEURAL_FEATURE, NEURAL_INITIAL_WEIGHT)}
+        return replace(self, weights=weights, neural=NeuralFeature(NEURAL_DIR, nbest).validate(str(self.path)))
 
 
 def _section(config: dict, name: str, place: str, required: bool = True) -> dict:

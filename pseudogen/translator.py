@@ -16,6 +16,14 @@ with the features and derivation. `decode_lines` writes the n-best lists and
 derivations that only this family has; plain translation of a file goes
 through `pseudogen.translation.translate_lines`, the same for both families.
 
+A model with a neural feature (model.toml's `[neural]`) decodes the n-best
+list of its `nbest` distinct strings, adds each one's log10 probability under
+the neural checkpoint as the feature `neural` (forced decoding,
+`pseudogen.neural.forced`), and ranks the list again by the weighted sum: the
+search itself is unchanged, so the feature costs one n-best extraction and
+one batched scoring per statement. `neural=False` turns it off (the plain
+decoder; the other weights stay as tuned).
+
 Files are translated line by line; a line that cannot be parsed gives a
 message on stderr (with its line number) and an empty output line, so output
 lines stay aligned with input lines, and the others are translated anyway. A
@@ -33,7 +41,7 @@ from pseudogen.decode.derivation import Derivation, Step, format_explanation
 from pseudogen.decode.hypergraph import EdgeFactory, Grammar, build_hypergraph
 from pseudogen.decode.kbest import KBest, best_derivation
 from pseudogen.errors import PseudogenError
-from pseudogen.model import MAX_POP_LIMIT, check_weights
+from pseudogen.model import MAX_POP_LIMIT, NEURAL_FEATURE, check_weights
 from pseudogen.syntax.tree import Tree
 from pseudogen.translation import Translation, translate_safely
 
@@ -62,7 +70,7 @@ class StatisticalTranslator:
     batch_size = 1
 
     def __init__(self, model, pop_limit: int | None = None, weights: Mapping[str, float] | None = None,
-                 full_search_nodes: int = FULL_SEARCH_NODES):
+                 full_search_nodes: int = FULL_SEARCH_NODES, neural: bool = True):
         from pseudogen.model import ModelDirectory
 
         if not isinstance(model, ModelDirectory):
@@ -80,6 +88,12 @@ class StatisticalTranslator:
         self._detokenize: Callable[[list[str]], str] | None = _detokenizer(model.target_language,
                                                                            model.source_language)
         self._edges: EdgeFactory | None = None
+        self._scorer = None
+        self.neural = model.neural if neural else None
+        if self.neural is not None:
+            from pseudogen.neural.forced import ForcedScorer
+
+            self._scorer = ForcedScorer(model.path / self.neural.checkpoint, code_language=model.source_language)
 
     @classmethod
     def from_parts(
@@ -101,6 +115,7 @@ class StatisticalTranslator:
         self._grammar, self._lm, self._parse = grammar, lm, parse
         self._detokenize = detokenize or " ".join
         self._edges = None
+        self.neural, self._scorer = None, None
         return self
 
     @property
@@ -141,7 +156,7 @@ class StatisticalTranslator:
     def translate(self, line: str) -> StatisticalTranslation:
         """The best translation of one line of code (a PseudogenError if it cannot be parsed)."""
         started = time.perf_counter()
-        result = self.translate_tree(self.parse(line))
+        result = self.nbest(line, 1)[0] if self.neural is not None else self.translate_tree(self.parse(line))
         result.seconds = time.perf_counter() - started
         return result
 
@@ -153,7 +168,18 @@ class StatisticalTranslator:
         return self.nbest_tree(tree, 1)[0]
 
     def nbest(self, line: str, n: int) -> list[StatisticalTranslation]:
-        return self.nbest_tree(self.parse(line), n)
+        """The n best distinct outputs of a line of code (ranked with the neural feature when the model has one)."""
+        tree = self.parse(line)
+        if self.neural is None:
+            return self.nbest_tree(tree, n)
+        return self.rescore(line, self.nbest_tree(tree, max(n, self.neural.nbest)))[:n]
+
+    def rescore(self, line: str, found: list[StatisticalTranslation]) -> list[StatisticalTranslation]:
+        """The outputs with the neural feature added, best first by the weighted sum of all features."""
+        for translation, value in zip(found, self._scorer.log10_probs(line, [t.text for t in found])):
+            translation.features[NEURAL_FEATURE] = value
+            translation.score = sum(self.weights.get(name, 0.0) * v for name, v in translation.features.items())
+        return sorted(found, key=lambda t: -t.score)
 
     def nbest_tree(self, tree: Tree, n: int) -> list[StatisticalTranslation]:
         """The n best distinct output strings, best first, each with features and score."""

@@ -1,0 +1,138 @@
+"""A neural code→text checkpoint as a feature of the statistical decoder: forced decoding, the model directory's
+[neural] table, n-best ranking, tuning with MERT, and the user errors."""
+import math
+import shutil
+
+import pytest
+
+from pseudogen.errors import PseudogenError
+from pseudogen.model import NEURAL_FEATURE, NEURAL_INITIAL_WEIGHT, ModelDirectory
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    from pseudogen.neural.config import NeuralConfig
+    from pseudogen.neural.data import load_examples
+    from pseudogen.neural.train import train
+
+    config = NeuralConfig(arch="attention", copy=True, text_language="en", embed_size=16, hidden_size=16,
+                          min_count=0, epochs=2, threads=1, batch_size=32, seed=1)
+    examples = {split: load_examples("sample", split, config.direction, config.text_language) for split in ("train", "dev")}
+    path = tmp_path_factory.mktemp("neural") / "checkpoint"
+    train(config, examples["train"], examples["dev"], progress=False).save(path)
+    return path
+
+
+@pytest.fixture
+def neural_model(sample_model, checkpoint, tmp_path):
+    target = tmp_path / "model"
+    shutil.copytree(sample_model, target, ignore=shutil.ignore_patterns("stages"))
+    ModelDirectory.load(target).with_neural(checkpoint, nbest=8).save()
+    return target
+
+
+def test_code_words_spell_code_as_the_corpora_do():
+    from pseudogen.neural.forced import code_words
+
+    assert code_words("return self.name") == ["return", "self", ".", "name"]
+    assert code_words("while '<' in value :") == ["while", "'<'", "in", "value", ":"]  # already spaced: unchanged
+    assert code_words('x = "a b"  # note') == ["x", "=", '"a', 'b"']  # as a space-joined corpus line splits it
+    assert code_words("def f(x,") == ["def", "f", "(", "x", ","]  # a statement's first line
+    assert code_words("a->b = 1 ;", "cpp") == ["a->b", "=", "1", ";"]
+
+
+def test_forced_scores_are_the_teacher_forced_log_probabilities(checkpoint):
+    from pseudogen.neural.data import Example, make_batch, text_tokenizer
+    from pseudogen.neural.forced import ForcedScorer
+
+    scorer = ForcedScorer(checkpoint)
+    translator = scorer.translator
+    line, outputs = "x = 1", ["substitute 1 for x.", "return x.", ""]
+    found = scorer.log10_probs(line, outputs)
+    for text, value in zip(outputs, found):
+        example = Example(line.split(), text_tokenizer("en")(text))
+        batch = make_batch([example], [0], translator.source_vocab, translator.target_vocab)
+        with torch.no_grad():
+            nll, _, tokens = translator.model.loss(batch)
+        assert tokens == len(example.target) + 1  # the words and </s>
+        assert value == pytest.approx(-float(nll) / math.log(10), rel=1e-4)
+        assert value < 0
+    assert scorer.log10_probs(line, list(reversed(outputs))) == list(reversed(found))  # order kept, cached
+
+
+def test_with_neural_writes_the_table_and_the_checkpoint(neural_model):
+    model = ModelDirectory.load(neural_model)
+    assert model.neural.checkpoint == "neural" and model.neural.nbest == 8
+    assert model.weights[NEURAL_FEATURE] == NEURAL_INITIAL_WEIGHT
+    assert (neural_model / "neural" / "model.pt").is_file()
+    assert "[neural]" in (neural_model / "model.toml").read_text()
+
+
+def test_the_feature_reranks_the_nbest_list(neural_model):
+    from pseudogen.translator import StatisticalTranslator
+
+    line = "x = foo ( y )"
+    plain = StatisticalTranslator(neural_model, neural=False)
+    ranked = StatisticalTranslator(neural_model)
+    found = ranked.nbest(line, 8)
+    assert all(NEURAL_FEATURE in t.features for t in found)
+    scores = [t.score for t in found]
+    assert scores == sorted(scores, reverse=True)
+    for t in found:
+        assert t.score == pytest.approx(sum(ranked.weights.get(k, 0.0) * v for k, v in t.features.items()))
+    assert ranked.translate(line).text == found[0].text
+    assert all(NEURAL_FEATURE not in t.features for t in plain.nbest(line, 8))
+    assert {t.text for t in found} == {t.text for t in plain.nbest(line, 8)}  # the same list, ranked again
+    # a heavy weight on the feature makes the neural model's favourite the output
+    heavy = StatisticalTranslator(neural_model, weights={**ranked.weights, NEURAL_FEATURE: 1000.0})
+    favourite = max(found, key=lambda t: t.features[NEURAL_FEATURE])
+    assert heavy.translate(line).text == favourite.text
+
+
+@pytest.mark.slow
+def test_mert_tunes_the_feature_weight(neural_model):
+    from pseudogen.config import TuneConfig
+    from pseudogen.tune.corpus_tuning import tune_model
+
+    result = tune_model(neural_model, "sample", "dev", TuneConfig(tuner="mert", tune_iterations=2, tune_lines="1-20"),
+                        processes=1)
+    assert NEURAL_FEATURE in result.weights and result.bleu > 0
+    assert ModelDirectory.load(neural_model).weights[NEURAL_FEATURE] == result.weights[NEURAL_FEATURE]
+
+
+def test_a_missing_checkpoint_is_one_clear_error(neural_model):
+    shutil.rmtree(neural_model / "neural")
+    with pytest.raises(PseudogenError, match="neural checkpoint neural/ is missing"):
+        ModelDirectory.load(neural_model)
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[neural]\ncheckpoint = "neural"\nnbest = 0\n', "nbest must be an integer from 1"),
+    ('[neural]\ncheckpoint = "../elsewhere"\n', "must name a directory of the model"),
+    ('[neural]\nbeam = 3\n', "unknown \\[neural\\] setting 'beam'"),
+])
+def test_a_bad_neural_table_is_refused(neural_model, table, message):
+    path = neural_model / "model.toml"
+    text = path.read_text()
+    start = text.index("[neural]")
+    end = text.index("\n[", start + 1)
+    path.write_text(text[:start] + table + text[end + 1:])
+    with pytest.raises(PseudogenError, match=message):
+        ModelDirectory.load(neural_model)
+
+
+def test_a_text_to_code_checkpoint_is_refused(sample_model, tmp_path):
+    from pseudogen.neural.config import NeuralConfig
+    from pseudogen.neural.data import load_examples
+    from pseudogen.neural.train import train
+
+    config = NeuralConfig(arch="rnn", direction="text2code", text_language="en", embed_size=8, hidden_size=8,
+                          min_count=0, epochs=1, threads=1)
+    examples = {split: load_examples("sample", split, config.direction, config.text_language) for split in ("train", "dev")}
+    train(config, examples["train"], examples["dev"], progress=False).save(tmp_path / "t2c")
+    target = tmp_path / "model"
+    shutil.copytree(sample_model, target, ignore=shutil.ignore_patterns("stages"))
+    with pytest.raises(PseudogenError, match="code→text checkpoint"):
+        ModelDirectory.load(target).with_neural(tmp_path / "t2c")
