@@ -234,6 +234,11 @@ class TuneConfig(Section):
     tune_seed: int = setting(0, "Random seed of the tuner.", minimum=0, maximum=2**32 - 1, old_names=("seed",))
     mert_restarts: int = setting(10, "MERT: random starting points besides the current weights.", minimum=0,
                                  maximum=10000)
+    neural_feature: str | None = setting(None, "A neural code→text checkpoint (`pseudogen neural train`): its "
+                                         "log10 probability of each n-best output becomes the feature `neural`, "
+                                         "tuned with the others and used by translate (docs/neural.md).", kind=str)
+    neural_nbest: int = setting(50, "With --neural-feature: the distinct outputs per statement that it ranks "
+                                "again.", minimum=1, maximum=1000)
 
 
 @dataclass(frozen=True)

@@ -401,8 +401,10 @@ def write_model(run: TrainingRun, report: TrainingReport) -> None:
         "stage_signatures": {name: record.signature for name, record in run.records.items()},
         "training": report.figures(),
     }
-    stages.assemble_model(run.model_dir, run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa",
-                          run.config, weights=tuned.weights, signature=signature)
+    model = stages.assemble_model(run.model_dir, run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa",
+                                  run.config, weights=tuned.weights, signature=signature)
+    if tuned.neural is not None:  # the tuned checkpoint copy, with the tuned weight
+        model.with_neural(tuned.path / tuned.neural.checkpoint, tuned.neural.nbest).save()
 
 
 def default_corpus_dir(explicit: str | None = None, progress=None) -> Path:

@@ -355,17 +355,19 @@ def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet
 
 
 def run_tune(run: StageContext, out: Path, bar) -> dict:
-    from pseudogen.model import DEFAULT_WEIGHTS
 
     config = run.config
     model = assemble_model(out / "model", run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa", config)
+    if config.tune.neural_feature is not None:
+        model = model.with_neural(Path(config.tune.neural_feature).expanduser(), config.tune.neural_nbest)
+        model.save()
     tuning, _ = tuning_sets(run.path("parse"), config, run.tuning_source)
     if config.tune.tuner == "none":
         bar.reset(total=1)
         bar.update()
         write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"])
         return {"tuner": "none", "tuning_set": tuning.description, "tuning_lines": len(tuning.code)}
-    result = _tune_weights(model.path, tuning, dict(DEFAULT_WEIGHTS), config, bar)
+    result = _tune_weights(model.path, tuning, dict(model.weights), config, bar)
     model.with_weights(result.weights).save()
     write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"] + [
         f"{r.iteration}\t{r.bleu:.4f}\t{json.dumps(r.weights, sort_keys=True)}" for r in result.history])

@@ -136,3 +136,22 @@ def test_a_text_to_code_checkpoint_is_refused(sample_model, tmp_path):
     shutil.copytree(sample_model, target, ignore=shutil.ignore_patterns("stages"))
     with pytest.raises(PseudogenError, match="code→text checkpoint"):
         ModelDirectory.load(target).with_neural(tmp_path / "t2c")
+
+
+@pytest.mark.slow
+def test_train_with_a_neural_feature_tunes_and_scores_with_it(checkpoint, tmp_path):
+    from pathlib import Path
+
+    from pseudogen.config import TrainConfig
+    from pseudogen.pipeline import QuietProgress, train
+    from pseudogen.translator import StatisticalTranslator
+
+    settings = TrainConfig().with_options(align_iterations=2, ibm1_iterations=2, lm_order=3, tune_iterations=1,
+                                          tune_lines="1-20", processes=1, neural_feature=str(checkpoint),
+                                          neural_nbest=5)
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample"
+    report = train(corpus, tmp_path / "model", settings, progress=QuietProgress())
+    model = ModelDirectory.load(tmp_path / "model")
+    assert model.neural.nbest == 5 and NEURAL_FEATURE in model.weights
+    assert report.stage("evaluate").counts["bleu"] > 0
+    assert NEURAL_FEATURE in StatisticalTranslator(tmp_path / "model").nbest("x = 1", 3)[0].features

@@ -75,6 +75,9 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
     if settings.tuner == "none":
         raise PseudogenError("--tuner none tunes nothing; choose mert or pro")
     model = ModelDirectory.load(model_dir)
+    if settings.neural_feature is not None:
+        model = model.with_neural(Path(settings.neural_feature).expanduser(), settings.neural_nbest)
+        model.save()
     pairs = read_split(resolve_corpus(str(corpus)), split)
     if settings.tune_lines is not None:
         lines = LineRange.parse(settings.tune_lines)
