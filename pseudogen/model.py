@@ -28,6 +28,9 @@ Layout::
     [neural]           # optional: a neural code→text checkpoint scores the n-best (feature `neural`)
     checkpoint = "neural"
     nbest = 50
+    [neural.weights]   # the weights that rank the n-best again, `neural` among them
+    neural = 0.1
+    …
     [signature]        # free-form record of what made the model (sacrebleu's idea)
     version = "0.1.0"
     …
@@ -42,9 +45,12 @@ line. No pickle: TOML, SQLite and ARPA are read as data.
 
 With a `[neural]` table the model carries a neural code→text checkpoint (in
 the subdirectory it names, loaded with `torch.load(weights_only=True)`): the
-translator decodes `nbest` distinct outputs, adds each one's log10 probability
-under the checkpoint as the feature `neural` (`pseudogen.neural.forced`), and
-keeps the best by the weighted sum with that feature's weight (`with_neural`).
+translator searches with `[weights]` for `nbest` distinct outputs, adds each
+one's log10 probability under the checkpoint as the feature `neural`
+(`pseudogen.neural.forced`), and keeps the best by `[neural.weights]`, a
+second weight vector over the same features and `neural` (an n-best
+reranker: the search weights stay those that find good lists without the
+feature; `with_neural`, and `tune.corpus_tuning.tune_reranker`).
 
 Default weights are Travatar's (the `[weight_vals]` that its
 `train-travatar.pl` writes before tuning): egfp = egfl = fgep = fgel = lfreq =
@@ -115,6 +121,7 @@ class NeuralFeature:
 
     checkpoint: str = NEURAL_DIR
     nbest: int = DEFAULT_NEURAL_NBEST
+    weights: dict = field(default_factory=dict)  # the reranking weights, `neural` among them
 
     def validate(self, place: str) -> NeuralFeature:
         if not isinstance(self.checkpoint, str) or not self.checkpoint or "/" in self.checkpoint:
@@ -123,7 +130,10 @@ class NeuralFeature:
         if not isinstance(self.nbest, int) or isinstance(self.nbest, bool) or not 1 <= self.nbest <= MAX_NEURAL_NBEST:
             raise PseudogenError(f"[neural] nbest must be an integer from 1 to {MAX_NEURAL_NBEST}, not {self.nbest!r}",
                                  place)
-        return self
+        if not isinstance(self.weights, dict) or NEURAL_FEATURE not in self.weights:
+            raise PseudogenError(f"[neural.weights] needs a weight for the feature {NEURAL_FEATURE!r}", place)
+        check_weights(self.weights, place)
+        return replace(self, weights={k: float(v) for k, v in self.weights.items()})
 
 
 @dataclass
@@ -299,7 +309,8 @@ class ModelDirectory:
                 "pop_limit": self.decoder.pop_limit,
                 "nbest_derivations_per_string": self.decoder.nbest_derivations_per_string,
             },
-            **({"neural": {"checkpoint": self.neural.checkpoint, "nbest": self.neural.nbest}} if self.neural else {}),
+            **({"neural": {"checkpoint": self.neural.checkpoint, "nbest": self.neural.nbest,
+                           "weights": dict(sorted(self.neural.weights.items()))}} if self.neural else {}),
             "signature": {**self.signature, "rules_sha256": self.rules_sha256, "lm_order": self.lm_order,
                           "weights": dict(sorted(self.weights.items()))},
         }
@@ -309,9 +320,11 @@ class ModelDirectory:
         """The same model with other weights (the tuner's result); call `save()` to keep it."""
         return replace(self, weights=dict(weights))
 
-    def with_neural(self, checkpoint: str | Path, nbest: int = DEFAULT_NEURAL_NBEST) -> ModelDirectory:
+    def with_neural(self, checkpoint: str | Path, nbest: int = DEFAULT_NEURAL_NBEST,
+                    weights: Mapping[str, float] | None = None) -> ModelDirectory:
         """The model with a neural code→text checkpoint as the feature `neural` (copied into the model's
-        `neural/`, given the initial weight unless it has one); call `save()` to keep it, then tune."""
+        `neural/`); the reranking weights are `weights`, or else the search weights and `neural` at its initial
+        weight. Call `save()` to keep it."""
         from pseudogen.neural.translator import FILES, NeuralTranslator
 
         checkpoint = Path(checkpoint)
@@ -324,8 +337,8 @@ class ModelDirectory:
             for name in (*FILES, "history.json"):
                 if (checkpoint / name).is_file():
                     shutil.copyfile(checkpoint / name, target / name)
-        weights = {**self.weights, NEURAL_FEATURE: self.weights.get(NEURAL_FEATURE, NEURAL_INITIAL_WEIGHT)}
-        return replace(self, weights=weights, neural=NeuralFeature(NEURAL_DIR, nbest).validate(str(self.path)))
+        weights = dict(weights) if weights is not None else {**self.weights, NEURAL_FEATURE: NEURAL_INITIAL_WEIGHT}
+        return replace(self, neural=NeuralFeature(NEURAL_DIR, nbest, weights).validate(str(self.path)))
 
 
 def _section(config: dict, name: str, place: str, required: bool = True) -> dict:

@@ -404,7 +404,7 @@ def write_model(run: TrainingRun, report: TrainingReport) -> None:
     model = stages.assemble_model(run.model_dir, run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa",
                                   run.config, weights=tuned.weights, signature=signature)
     if tuned.neural is not None:  # the tuned checkpoint copy, with the tuned weight
-        model.with_neural(tuned.path / tuned.neural.checkpoint, tuned.neural.nbest).save()
+        model.with_neural(tuned.path / tuned.neural.checkpoint, tuned.neural.nbest, tuned.neural.weights).save()
 
 
 def default_corpus_dir(explicit: str | None = None, progress=None) -> Path:

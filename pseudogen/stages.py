@@ -368,12 +368,21 @@ def run_tune(run: StageContext, out: Path, bar) -> dict:
         write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"])
         return {"tuner": "none", "tuning_set": tuning.description, "tuning_lines": len(tuning.code)}
     result = _tune_weights(model.path, tuning, dict(model.weights), config, bar)
-    model.with_weights(result.weights).save()
+    model = model.with_weights(result.weights)
+    rerank = {}
+    if model.neural is not None:
+        from pseudogen.tune.corpus_tuning import tune_reranker
+
+        found = tune_reranker(model.path, tuning.code, tuning.target, result.weights, model.neural.nbest,
+                              config.run.processes, config.tune.tune_seed, config.tune.mert_restarts)
+        model = model.with_neural(model.path / model.neural.checkpoint, model.neural.nbest, found.weights)
+        rerank = {"reranked_bleu_before": round(found.bleu_before, 4), "reranked_bleu": round(found.bleu, 4)}
+    model.save()
     write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"] + [
         f"{r.iteration}\t{r.bleu:.4f}\t{json.dumps(r.weights, sort_keys=True)}" for r in result.history])
     return {"tuner": config.tune.tuner, "tuning_set": tuning.description, "tuning_lines": len(tuning.code),
             "iterations": len(result.history), "tuning_bleu": round(result.bleu, 4),
-            "stopped_because": result.stopped_because}
+            "stopped_because": result.stopped_because, **rerank}
 
 
 def _tune_weights(model_path: Path, tuning: TuningSet, initial: dict[str, float], config: TrainConfig, bar):

@@ -16,13 +16,14 @@ with the features and derivation. `decode_lines` writes the n-best lists and
 derivations that only this family has; plain translation of a file goes
 through `pseudogen.translation.translate_lines`, the same for both families.
 
-A model with a neural feature (model.toml's `[neural]`) decodes the n-best
-list of its `nbest` distinct strings, adds each one's log10 probability under
-the neural checkpoint as the feature `neural` (forced decoding,
-`pseudogen.neural.forced`), and ranks the list again by the weighted sum: the
-search itself is unchanged, so the feature costs one n-best extraction and
-one batched scoring per statement. `neural=False` turns it off (the plain
-decoder; the other weights stay as tuned).
+A model with a neural feature (model.toml's `[neural]`) searches as without
+it for the n-best list of `nbest` distinct strings, adds each one's log10
+probability under the neural checkpoint as the feature `neural` (forced
+decoding, `pseudogen.neural.forced`), and ranks the list again by the
+reranking weights (`rerank_weights`, model.toml's `[neural.weights]`): the
+search is unchanged, so the feature costs one n-best extraction and one
+batched scoring per statement. `neural=False` turns it off (the plain
+decoder with its own weights).
 
 Files are translated line by line; a line that cannot be parsed gives a
 message on stderr (with its line number) and an empty output line, so output
@@ -90,6 +91,7 @@ class StatisticalTranslator:
         self._edges: EdgeFactory | None = None
         self._scorer = None
         self.neural = model.neural if neural else None
+        self.rerank_weights = dict(self.neural.weights) if self.neural is not None else {}
         if self.neural is not None:
             from pseudogen.neural.forced import ForcedScorer
 
@@ -115,7 +117,7 @@ class StatisticalTranslator:
         self._grammar, self._lm, self._parse = grammar, lm, parse
         self._detokenize = detokenize or " ".join
         self._edges = None
-        self.neural, self._scorer = None, None
+        self.neural, self._scorer, self.rerank_weights = None, None, {}
         return self
 
     @property
@@ -175,10 +177,10 @@ class StatisticalTranslator:
         return self.rescore(line, self.nbest_tree(tree, max(n, self.neural.nbest)))[:n]
 
     def rescore(self, line: str, found: list[StatisticalTranslation]) -> list[StatisticalTranslation]:
-        """The outputs with the neural feature added, best first by the weighted sum of all features."""
+        """The outputs with the neural feature added, best first by the reranking weights."""
         for translation, value in zip(found, self._scorer.log10_probs(line, [t.text for t in found])):
             translation.features[NEURAL_FEATURE] = value
-            translation.score = sum(self.weights.get(name, 0.0) * v for name, v in translation.features.items())
+            translation.score = sum(self.rerank_weights.get(name, 0.0) * v for name, v in translation.features.items())
         return sorted(found, key=lambda t: -t.score)
 
     def nbest_tree(self, tree: Tree, n: int) -> list[StatisticalTranslation]:

@@ -65,7 +65,8 @@ def test_forced_scores_are_the_teacher_forced_log_probabilities(checkpoint):
 def test_with_neural_writes_the_table_and_the_checkpoint(neural_model):
     model = ModelDirectory.load(neural_model)
     assert model.neural.checkpoint == "neural" and model.neural.nbest == 8
-    assert model.weights[NEURAL_FEATURE] == NEURAL_INITIAL_WEIGHT
+    assert model.neural.weights == {**model.weights, NEURAL_FEATURE: NEURAL_INITIAL_WEIGHT}  # reranking weights
+    assert NEURAL_FEATURE not in model.weights  # the search's own weights are unchanged
     assert (neural_model / "neural" / "model.pt").is_file()
     assert "[neural]" in (neural_model / "model.toml").read_text()
 
@@ -81,25 +82,30 @@ def test_the_feature_reranks_the_nbest_list(neural_model):
     scores = [t.score for t in found]
     assert scores == sorted(scores, reverse=True)
     for t in found:
-        assert t.score == pytest.approx(sum(ranked.weights.get(k, 0.0) * v for k, v in t.features.items()))
+        assert t.score == pytest.approx(sum(ranked.rerank_weights.get(k, 0.0) * v for k, v in t.features.items()))
     assert ranked.translate(line).text == found[0].text
     assert all(NEURAL_FEATURE not in t.features for t in plain.nbest(line, 8))
     assert {t.text for t in found} == {t.text for t in plain.nbest(line, 8)}  # the same list, ranked again
     # a heavy weight on the feature makes the neural model's favourite the output
-    heavy = StatisticalTranslator(neural_model, weights={**ranked.weights, NEURAL_FEATURE: 1000.0})
+    heavy = StatisticalTranslator(neural_model)
+    heavy.rerank_weights[NEURAL_FEATURE] = 1000.0
     favourite = max(found, key=lambda t: t.features[NEURAL_FEATURE])
     assert heavy.translate(line).text == favourite.text
 
 
 @pytest.mark.slow
-def test_mert_tunes_the_feature_weight(neural_model):
+def test_mert_tunes_the_search_then_the_reranking_weights(neural_model):
     from pseudogen.config import TuneConfig
     from pseudogen.tune.corpus_tuning import tune_model
 
     result = tune_model(neural_model, "sample", "dev", TuneConfig(tuner="mert", tune_iterations=2, tune_lines="1-20"),
                         processes=1)
-    assert NEURAL_FEATURE in result.weights and result.bleu > 0
-    assert ModelDirectory.load(neural_model).weights[NEURAL_FEATURE] == result.weights[NEURAL_FEATURE]
+    assert NEURAL_FEATURE not in result.weights and result.bleu > 0  # the search weights: tuned without it
+    rerank = result.rerank
+    assert NEURAL_FEATURE in rerank.weights and rerank.hypotheses > 20
+    assert rerank.bleu >= rerank.bleu_before  # MERT starts from the search weights, neural at 0
+    model = ModelDirectory.load(neural_model)
+    assert model.weights == pytest.approx(result.weights) and model.neural.weights == pytest.approx(rerank.weights)
 
 
 def test_a_missing_checkpoint_is_one_clear_error(neural_model):
@@ -112,12 +118,13 @@ def test_a_missing_checkpoint_is_one_clear_error(neural_model):
     ('[neural]\ncheckpoint = "neural"\nnbest = 0\n', "nbest must be an integer from 1"),
     ('[neural]\ncheckpoint = "../elsewhere"\n', "must name a directory of the model"),
     ('[neural]\nbeam = 3\n', "unknown \\[neural\\] setting 'beam'"),
+    ('[neural]\ncheckpoint = "neural"\nnbest = 5\n[neural.weights]\nlm = 0.3\n', "needs a weight for the feature"),
 ])
 def test_a_bad_neural_table_is_refused(neural_model, table, message):
     path = neural_model / "model.toml"
     text = path.read_text()
     start = text.index("[neural]")
-    end = text.index("\n[", start + 1)
+    end = text.index("\n[", text.index("[neural.weights]") + 1)
     path.write_text(text[:start] + table + text[end + 1:])
     with pytest.raises(PseudogenError, match=message):
         ModelDirectory.load(neural_model)
@@ -152,6 +159,6 @@ def test_train_with_a_neural_feature_tunes_and_scores_with_it(checkpoint, tmp_pa
     corpus = Path(__file__).resolve().parent.parent / "corpora" / "sample"
     report = train(corpus, tmp_path / "model", settings, progress=QuietProgress())
     model = ModelDirectory.load(tmp_path / "model")
-    assert model.neural.nbest == 5 and NEURAL_FEATURE in model.weights
+    assert model.neural.nbest == 5 and NEURAL_FEATURE in model.neural.weights
     assert report.stage("evaluate").counts["bleu"] > 0
     assert NEURAL_FEATURE in StatisticalTranslator(tmp_path / "model").nbest("x = 1", 3)[0].features

@@ -7,15 +7,16 @@
 `tools/cross_tune.py --work-dir` run: its rules and LM are hard-linked, not
 retrained); `--checkpoint` a neural code→text checkpoint trained on the same
 training split (e.g. from `tools/neural_report.py`). For each tuning half and
-MERT seed the script tunes two models the same way (`pseudogen.tune`, the
-`train` tune stage's code): the plain decoder, and the decoder whose n-best
-list (`--nbest` distinct outputs) is ranked again with the checkpoint's log10
-probability as the extra feature `neural`, its weight tuned by MERT with the
-others (`ModelDirectory.with_neural`). Both are scored by `pseudogen
-evaluate`'s code (BLEU 13a on the detokenised output) on the other half, and
-on the dev lines after both halves (a combined corpus's supplement dev), which
-no run tunes on. Then decoding speed: statements per CPU second on one core,
-with and without the feature, on the held-out half.
+MERT seed the script tunes the plain model (`pseudogen.tune.corpus_tuning`,
+what `pseudogen train --tune-lines` runs), then, from it, the model with the
+neural feature, as `train --neural-feature` does: the same search weights,
+and reranking weights found by MERT on the tuning half's n-best lists
+(`--nbest` distinct outputs) with the checkpoint's log10 probability as the
+feature `neural` (`tune_reranker`). Both are scored by `pseudogen evaluate`'s
+code (BLEU 13a on the detokenised output) on the other half, and on the dev
+lines after both halves (a combined corpus's supplement dev), which no run
+tunes on. Then decoding speed: statements per CPU second on one core, with
+and without the feature, on the held-out half.
 
 Prints each figure as it is done, and the means. Checkpoint contamination: the
 neural model must not have been trained on dev; its early stopping may have
@@ -31,12 +32,13 @@ import time
 from pathlib import Path
 
 from pseudogen.config import TuneConfig
-from pseudogen.corpus.parallel import read_split
+from pseudogen.corpus.parallel import read_split, select_lines
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.model import NEURAL_FEATURE, ModelDirectory
 from pseudogen.model_kinds import evaluate_model
-from pseudogen.tune.corpus_tuning import tune_model
+from pseudogen.text import get_tokenizer
+from pseudogen.tune.corpus_tuning import reference_words, tune_model, tune_reranker
 
 
 def fresh_model(untuned: Path, target: Path) -> ModelDirectory:
@@ -45,7 +47,7 @@ def fresh_model(untuned: Path, target: Path) -> ModelDirectory:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for item in untuned.iterdir():
-        if item.is_file():
+        if item.is_file() and item.name != "TUNED":
             try:
                 (target / item.name).hardlink_to(item)
             except OSError:
@@ -55,19 +57,36 @@ def fresh_model(untuned: Path, target: Path) -> ModelDirectory:
     return ModelDirectory.load(target)
 
 
-def tuned(untuned: Path, target: Path, corpus: Path, half: str, seed: int, checkpoint: Path | None, nbest: int,
-          processes: int) -> tuple[Path, dict, float]:
-    """Tune a copy of the untuned model on `half` (with the neural feature when `checkpoint`); reuse a finished one."""
+def tuned(untuned: Path, target: Path, corpus: Path, half: str, seed: int, processes: int) -> tuple[Path, dict, float]:
+    """A copy of the untuned model tuned on `half`; a finished one is reused."""
     done = target / "TUNED"
     if done.is_file():
         return target, ModelDirectory.load(target).weights, float(done.read_text())
-    model = fresh_model(untuned, target)
-    if checkpoint is not None:
-        model = model.with_neural(checkpoint, nbest)
-    model.save()
+    fresh_model(untuned, target)
     started = time.monotonic()
     result = tune_model(target, corpus, "dev", TuneConfig(tuner="mert", tune_lines=half, tune_seed=seed), processes)
     seconds = time.monotonic() - started
+    done.write_text(f"{seconds:.1f}\n")
+    return target, result.weights, seconds
+
+
+def reranked(plain: Path, target: Path, corpus: Path, half: str, seed: int, checkpoint: Path, nbest: int,
+             processes: int) -> tuple[Path, dict, float]:
+    """The plain tuned model with the neural feature and reranking weights tuned on `half`; reused when done."""
+    done = target / "TUNED"
+    if done.is_file():
+        return target, ModelDirectory.load(target).neural.weights, float(done.read_text())
+    model = fresh_model(plain, target).with_neural(checkpoint, nbest)
+    model.save()
+    pairs = select_lines(read_split(corpus, "dev"), half, "dev split")
+    references = reference_words(pairs, get_tokenizer(model.target_language, model.source_language),
+                                 model.source_language)
+    started = time.monotonic()
+    result = tune_reranker(target, [pair.code for pair in pairs], references, model.weights, nbest, processes, seed)
+    seconds = time.monotonic() - started
+    model.with_neural(target / model.neural.checkpoint, nbest, result.weights).save()
+    say(f"  reranker on {half}: tuning BLEU {result.bleu_before:.2f} -> {result.bleu:.2f} "
+        f"({result.hypotheses:,} outputs)")
     done.write_text(f"{seconds:.1f}\n")
     return target, result.weights, seconds
 
@@ -120,14 +139,18 @@ def run(args) -> None:
     held_out: dict[tuple[str, bool], list[float]] = {}
     runs = [(first, second, seed) for seed in args.seeds] + [(second, first, args.seeds[0])]
     for tune_half, other, seed in runs:
+        plain = args.work_dir / f"tuned-{tune_half}-seed{seed}-plain"
         for neural in (False, True):
-            name = f"tuned-{tune_half}-seed{seed}-{'neural' if neural else 'plain'}"
-            model, weights, seconds = tuned(args.untuned, args.work_dir / name, corpus, tune_half, seed,
-                                            args.checkpoint if neural else None, args.nbest, args.processes)
+            if neural:
+                model, weights, seconds = reranked(plain, args.work_dir / f"tuned-{tune_half}-seed{seed}-neural",
+                                                   corpus, tune_half, seed, args.checkpoint, args.nbest,
+                                                   args.processes)
+            else:
+                model, weights, seconds = tuned(args.untuned, plain, corpus, tune_half, seed, args.processes)
             scored = bleu(model, corpus, other, args.processes)
             held_out.setdefault((tune_half, neural), []).append(scored)
             extra_figure = f"  dev {extra} {bleu(model, corpus, extra, args.processes):.2f}" if extra else ""
-            weight = f"  neural weight {weights[NEURAL_FEATURE]:.4g} (lm {weights['lm']:.4g})" if neural else ""
+            weight = f"  reranking: neural {weights[NEURAL_FEATURE]:.4g}, lm {weights['lm']:.4g}" if neural else ""
             say(f"{'neural' if neural else 'plain '} tuned on {tune_half} (seed {seed}, {seconds:.0f} s): "
                 f"{other} {scored:.2f}{extra_figure}{weight}")
     for tune_half, other in ((first, second), (second, first)):

@@ -55,6 +55,7 @@ class TuningResult:
     bleu: float
     history: list[IterationRecord] = field(default_factory=list)
     stopped_because: str = ""
+    rerank: object = None  # a model with a neural feature: corpus_tuning.RerankResult
 
 
 def get_tuner(name: str, seed: int = 0, workers=None, **options):
