@@ -239,6 +239,8 @@ class TuneConfig(Section):
                                          "tuned with the others and used by translate (docs/neural.md).", kind=str)
     neural_nbest: int = setting(50, "With --neural-feature: the distinct outputs per statement that it ranks "
                                 "again.", minimum=1, maximum=1000)
+    neural_tune: str = setting("neural", "With --neural-feature: tune the feature's weight alone (the search "
+                               "weights kept) or all the reranking weights.", choices=("neural", "all"))
 
 
 @dataclass(frozen=True)

@@ -374,7 +374,8 @@ def run_tune(run: StageContext, out: Path, bar) -> dict:
         from pseudogen.tune.corpus_tuning import tune_reranker
 
         found = tune_reranker(model.path, tuning.code, tuning.target, result.weights, model.neural.nbest,
-                              config.run.processes, config.tune.tune_seed, config.tune.mert_restarts)
+                              config.run.processes, config.tune.tune_seed, config.tune.mert_restarts,
+                              mode=config.tune.neural_tune)
         model = model.with_neural(model.path / model.neural.checkpoint, model.neural.nbest, found.weights)
         rerank = {"reranked_bleu_before": round(found.bleu_before, 4), "reranked_bleu": round(found.bleu, 4)}
     model.save()

@@ -3,6 +3,8 @@
 import math
 import shutil
 
+import numpy as np
+
 import pytest
 
 from pseudogen.errors import PseudogenError
@@ -94,18 +96,24 @@ def test_the_feature_reranks_the_nbest_list(neural_model):
 
 
 @pytest.mark.slow
-def test_mert_tunes_the_search_then_the_reranking_weights(neural_model):
+@pytest.mark.parametrize("mode", ["neural", "all"])
+def test_mert_tunes_the_search_then_the_reranking_weights(neural_model, mode):
     from pseudogen.config import TuneConfig
     from pseudogen.tune.corpus_tuning import tune_model
+    from pseudogen.tune.mert import l1_normalised
 
-    result = tune_model(neural_model, "sample", "dev", TuneConfig(tuner="mert", tune_iterations=2, tune_lines="1-20"),
-                        processes=1)
+    result = tune_model(neural_model, "sample", "dev", TuneConfig(tuner="mert", tune_iterations=2, tune_lines="1-20",
+                                                                  neural_tune=mode), processes=1)
     assert NEURAL_FEATURE not in result.weights and result.bleu > 0  # the search weights: tuned without it
     rerank = result.rerank
     assert NEURAL_FEATURE in rerank.weights and rerank.hypotheses > 20
     assert rerank.bleu >= rerank.bleu_before  # MERT starts from the search weights, neural at 0
     model = ModelDirectory.load(neural_model)
     assert model.weights == pytest.approx(result.weights) and model.neural.weights == pytest.approx(rerank.weights)
+    if mode == "neural":  # the search weights kept (as a direction), the feature's weight alone tuned
+        names = list(result.weights)
+        kept = l1_normalised(np.array([result.weights[n] for n in names]))
+        assert [rerank.weights[n] for n in names] == pytest.approx(kept.tolist())
 
 
 def test_a_missing_checkpoint_is_one_clear_error(neural_model):

@@ -71,7 +71,7 @@ def tuned(untuned: Path, target: Path, corpus: Path, half: str, seed: int, proce
 
 
 def reranked(plain: Path, target: Path, corpus: Path, half: str, seed: int, checkpoint: Path, nbest: int,
-             processes: int) -> tuple[Path, dict, float]:
+             processes: int, mode: str) -> tuple[Path, dict, float]:
     """The plain tuned model with the neural feature and reranking weights tuned on `half`; reused when done."""
     done = target / "TUNED"
     if done.is_file():
@@ -82,10 +82,11 @@ def reranked(plain: Path, target: Path, corpus: Path, half: str, seed: int, chec
     references = reference_words(pairs, get_tokenizer(model.target_language, model.source_language),
                                  model.source_language)
     started = time.monotonic()
-    result = tune_reranker(target, [pair.code for pair in pairs], references, model.weights, nbest, processes, seed)
+    result = tune_reranker(target, [pair.code for pair in pairs], references, model.weights, nbest, processes, seed,
+                           mode=mode)
     seconds = time.monotonic() - started
     model.with_neural(target / model.neural.checkpoint, nbest, result.weights).save()
-    say(f"  reranker on {half}: tuning BLEU {result.bleu_before:.2f} -> {result.bleu:.2f} "
+    say(f"  reranker ({mode}) on {half}: tuning BLEU {result.bleu_before:.2f} -> {result.bleu:.2f} "
         f"({result.hypotheses:,} outputs)")
     done.write_text(f"{seconds:.1f}\n")
     return target, result.weights, seconds
@@ -117,6 +118,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--halves", nargs=2, default=["1-500", "501-1000"], metavar=("FIRST", "SECOND"))
     parser.add_argument("--nbest", type=int, default=50, help="distinct outputs ranked again with the feature")
+    parser.add_argument("--modes", nargs="+", default=["neural", "all"], choices=["neural", "all"],
+                        help="reranker tunings to compare: the feature's weight alone, or every weight")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/pseudogen-neural-feature"))
     parser.add_argument("-j", "--processes", type=int, default=2)
     args = parser.parse_args(argv)
@@ -136,29 +139,32 @@ def run(args) -> None:
     extra = f"{end + 1}-{dev_size}" if dev_size > end else None
     say(f"corpus {corpus} (dev {dev_size} lines); untuned {args.untuned}; checkpoint {args.checkpoint}; "
         f"n-best {args.nbest}")
-    held_out: dict[tuple[str, bool], list[float]] = {}
-    runs = [(first, second, seed) for seed in args.seeds] + [(second, first, args.seeds[0])]
+    held_out: dict[tuple[str, str], list[float]] = {}
+    variants = ["plain"] + [f"neural-{mode}" for mode in args.modes]
+    runs = [(second, first, args.seeds[0])] + [(first, second, seed) for seed in args.seeds]
     for tune_half, other, seed in runs:
         plain = args.work_dir / f"tuned-{tune_half}-seed{seed}-plain"
-        for neural in (False, True):
-            if neural:
-                model, weights, seconds = reranked(plain, args.work_dir / f"tuned-{tune_half}-seed{seed}-neural",
-                                                   corpus, tune_half, seed, args.checkpoint, args.nbest,
-                                                   args.processes)
-            else:
+        for variant in variants:
+            if variant == "plain":
                 model, weights, seconds = tuned(args.untuned, plain, corpus, tune_half, seed, args.processes)
+            else:
+                model, weights, seconds = reranked(plain, args.work_dir / f"tuned-{tune_half}-seed{seed}-{variant}",
+                                                   corpus, tune_half, seed, args.checkpoint, args.nbest,
+                                                   args.processes, variant.removeprefix("neural-"))
             scored = bleu(model, corpus, other, args.processes)
-            held_out.setdefault((tune_half, neural), []).append(scored)
+            held_out.setdefault((tune_half, variant), []).append(scored)
             extra_figure = f"  dev {extra} {bleu(model, corpus, extra, args.processes):.2f}" if extra else ""
-            weight = f"  reranking: neural {weights[NEURAL_FEATURE]:.4g}, lm {weights['lm']:.4g}" if neural else ""
-            say(f"{'neural' if neural else 'plain '} tuned on {tune_half} (seed {seed}, {seconds:.0f} s): "
-                f"{other} {scored:.2f}{extra_figure}{weight}")
+            weight = "" if variant == "plain" else \
+                f"  reranking: neural {weights[NEURAL_FEATURE]:.4g}, lm {weights['lm']:.4g}"
+            say(f"{variant:<14} tuned on {tune_half} (seed {seed}, {seconds:.0f} s): {other} {scored:.2f}"
+                f"{extra_figure}{weight}")
     for tune_half, other in ((first, second), (second, first)):
-        plain, neural = held_out[tune_half, False], held_out[tune_half, True]
-        say(f"tuned on {tune_half}, scored on {other}: plain {sum(plain) / len(plain):.2f}, "
-            f"neural {sum(neural) / len(neural):.2f} (mean of {len(plain)})")
-    for neural in (False, True):
-        model = args.work_dir / f"tuned-{first}-seed{args.seeds[0]}-{'neural' if neural else 'plain'}"
+        figures = ", ".join(f"{variant} {sum(v) / len(v):.2f}" for variant in variants
+                            for v in [held_out[tune_half, variant]])
+        say(f"tuned on {tune_half}, scored on {other} (mean of {len(held_out[tune_half, 'plain'])}): {figures}")
+    for variant in variants[:2]:
+        model = args.work_dir / f"tuned-{first}-seed{args.seeds[0]}-{variant}"
+        neural = variant != "plain"
         rate, peak = speed(model, corpus, second)
         say(f"decoding {'with' if neural else 'without'} the feature: {rate:.1f} statements per CPU second "
             f"(one core, {second}), peak {peak:.0f} MiB")

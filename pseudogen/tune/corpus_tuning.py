@@ -81,36 +81,35 @@ class RerankResult(NamedTuple):
     hypotheses: int
 
 
+RERANK_MODES = ("neural", "all")
+
+
 def tune_reranker(model_dir: str | Path, code_lines: Sequence[str], references: Sequence[Sequence[str]],
                   search_weights: Mapping[str, float], nbest: int, processes: int = 2, seed: int = 0,
-                  restarts: int = 10, pop_limit: int | None = None) -> RerankResult:
-    """The reranking weights of a model with a neural feature, by MERT on the n-best lists of the tuning set
-    decoded once with the (tuned) search weights; see the module docstring."""
+                  restarts: int = 10, pop_limit: int | None = None, mode: str = "neural") -> RerankResult:
+    """The reranking weights of a model with a neural feature, on the n-best lists of the tuning set decoded
+    once with the (tuned) search weights: `mode` "neural" tunes the feature's weight alone (an exact MERT line
+    search along it, the search weights kept), "all" every weight (MERT with restarts); see the module docstring."""
     from pseudogen.model import NEURAL_FEATURE
+    from pseudogen.tune.mert import corpus_bleu_at, l1_normalised, line_search
 
+    if mode not in RERANK_MODES:
+        raise PseudogenError(f"unknown reranker tuning {mode!r}; expected one of {', '.join(RERANK_MODES)}")
     names = [name for name in search_weights if name != NEURAL_FEATURE] + [NEURAL_FEATURE]
-    start = np.array([float(search_weights.get(name, 0.0)) for name in names[:-1]] + [0.0])
+    start = l1_normalised(np.array([float(search_weights.get(name, 0.0)) for name in names[:-1]] + [0.0]))
     with ParallelMap(partial(open_model_decoder, str(model_dir), pop_limit, True), processes) as workers:
         lists = workers.map(list(code_lines), dict(search_weights), nbest)
         pool = NbestPool(references, names)
         pool.add(lists)
-        weights = get_tuner("mert", seed, workers, restarts=restarts).optimise(pool, start)
-    return RerankResult(dict(zip(names, weights.tolist())), pool_bleu(pool, start), pool_bleu(pool, weights),
-                        pool.size)
-
-
-def pool_bleu(pool: NbestPool, weights: np.ndarray) -> float:
-    """Corpus BLEU of each sentence's best hypothesis in the pool by `weights` (an empty list: an empty output)."""
-    from pseudogen.evaluate.bleu import bleu_of_rows
-
+        if mode == "all":
+            weights = get_tuner("mert", seed, workers, restarts=restarts).optimise(pool, start)
+        else:
+            along = np.zeros(len(names))
+            along[-1] = 1.0
+            weights = start + line_search(pool.padded(), start, along).gamma * along
     padded = pool.padded()
-    scores = np.where(padded.mask, padded.features @ np.asarray(weights, dtype=np.float64), -np.inf)
-    best = scores.argmax(axis=1)
-    stats = padded.stats[np.arange(len(best)), best]
-    empty = ~padded.mask.any(axis=1)
-    if empty.any():
-        stats[empty] = [pool.reference_stats(i, ()) for i in np.flatnonzero(empty)]
-    return float(bleu_of_rows(stats.sum(axis=0)[None, :])[0])
+    return RerankResult(dict(zip(names, weights.tolist())), corpus_bleu_at(padded, start),
+                        corpus_bleu_at(padded, weights), pool.size)
 
 
 def tuner_options(settings: TuneConfig) -> dict:
@@ -148,7 +147,7 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
     model = model.with_weights(result.weights)
     if model.neural is not None:
         rerank = tune_reranker(model_dir, code, references, result.weights, model.neural.nbest, processes,
-                               settings.tune_seed, settings.mert_restarts, pop_limit)
+                               settings.tune_seed, settings.mert_restarts, pop_limit, settings.neural_tune)
         model = model.with_neural(model.path / model.neural.checkpoint, model.neural.nbest, rerank.weights)
         result.rerank = rerank
     if save:
