@@ -110,3 +110,18 @@ def test_score_max_length_is_refused_with_a_statistical_model(tmp_path):
     corpus = write_corpus(tmp_path / "tiny")
     result = run_tool(corpus, "--models", "rnn", "--score-max-length", "5", "--smt-model", tmp_path)
     assert result.returncode != 0 and "--score-max-length" in result.stderr
+
+
+@pytest.mark.slow
+def test_statistical_models_share_the_table(tmp_path, sample_model):
+    corpus = write_corpus(tmp_path / "tiny")
+    out = tmp_path / "reports"
+    result = run_tool(corpus, "--models", "rnn", "--epochs", "1", "--beam", "2", "--min-count", "0",
+                      "--smt-model", sample_model, "--smt-about", "first", "--smt-model", sample_model,
+                      "--out", out, "--work-dir", tmp_path / "work", "--quiet")
+    assert result.returncode == 0, result.stderr
+    report = (out / "neural-tiny-code2text.md").read_text()
+    assert report.count("| statistical (tree-to-string) | – |") == 2
+    assert f"`{sample_model}` — first;" in report and f"`{sample_model}`; its figures" in report
+    results = json.loads((out / "neural-tiny-code2text" / "results.json").read_text())
+    assert [one["model"] for one in results["statistical"]] == [str(sample_model)] * 2

@@ -17,7 +17,9 @@ lines 1-500, report on 501-1000); Django's own test split is not available
 here. With `--smt-model` (a statistical model tuned on the first half only,
 e.g. by cross_tune.py) the statistical translator is scored on the same lines
 by the same code (`pseudogen.model_kinds.evaluate_model`, what
-`pseudogen evaluate --split-lines` runs), one table for both families.
+`pseudogen evaluate --split-lines` runs), one table for both families; give
+it again for more statistical models (e.g. the same one with a neural
+feature, `train --neural-feature`), each with its `--smt-about`.
 
 Each model is scored with greedy search and beam search (`--beam`), with
 `--seeds` (several give the mean and the spread; `--seed-models` limits the
@@ -110,8 +112,10 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--transformer-dropout", type=float, default=0.1, help="the RNNs use the study's 0.5")
     parser.add_argument("--text-language", choices=["en", "ja", "space"], default="en",
                         help="tokenizer of the text side (space: split at whitespace)")
-    parser.add_argument("--smt-model", type=Path, help="a statistical model to score on the same test lines")
-    parser.add_argument("--smt-about", default="", help="how the statistical model was made (for the report)")
+    parser.add_argument("--smt-model", type=Path, action="append", default=[],
+                        help="a statistical model to score on the same test lines (again for more)")
+    parser.add_argument("--smt-about", action="append", default=[],
+                        help="how each statistical model was made (for the report), in --smt-model's order")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     args.labels = [label.strip() for label in args.models.split(",") if label.strip()]
@@ -123,7 +127,10 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     except ValueError:
         parser.error(f"--seeds takes comma-separated integers, not {args.seeds!r}")
     extra = args.labels if args.seed_models is None else [s.strip() for s in args.seed_models.split(",")]
-    if args.score_max_length is not None and args.smt_model is not None:
+    if len(args.smt_about) > len(args.smt_model):
+        parser.error("more --smt-about than --smt-model")
+    args.smt_about += [""] * (len(args.smt_model) - len(args.smt_about))
+    if args.score_max_length is not None and args.smt_model:
         parser.error("--smt-model scores whole line ranges; it cannot be combined with --score-max-length")
     args.runs = [(label, seed) for label in args.labels for seed in
                  (args.seed_list if label in extra else args.seed_list[:1])]
@@ -197,7 +204,7 @@ def run(args) -> None:
         log(f"[{label}, seed {seed}] {runs[-1]['summary']}")
     if not runs:
         raise PseudogenError("no model to report: none has a matching checkpoint in " + str(work))
-    smt = evaluate_smt(args, corpus) if args.smt_model else None
+    smt = [evaluate_smt(args, corpus, path, about) for path, about in zip(args.smt_model, args.smt_about)]
     args.labels = [label for label in args.labels if any(r["label"] == label for r in runs)]
     models = summarise(runs, args)
     heatmaps = draw_heatmaps(models, test_examples, figures, args)
@@ -278,16 +285,21 @@ def evaluate_run(label: str, seed: int, translator: NeuralTranslator, corpus: Pa
     }
 
 
-def evaluate_smt(args, corpus: Path) -> dict:
-    """The statistical model on the same test lines, by `pseudogen evaluate`'s code path."""
+def evaluate_smt(args, corpus: Path, path: Path, about: str) -> dict:
+    """A statistical model on the same test lines, by `pseudogen evaluate`'s code path."""
+    from pseudogen.model import ModelDirectory
     from pseudogen.model_kinds import evaluate_model
 
     if args.direction != "code2text":
         raise PseudogenError("the statistical translator translates code to text; --smt-model needs code2text")
-    log(f"[statistical] evaluating {args.smt_model} on dev lines {args.test}")
+    label = "statistical (tree-to-string)"
+    if ModelDirectory.load(path).neural is not None:
+        label = "statistical + neural feature"
+    log(f"[{label}] evaluating {path} on dev lines {args.test}")
     cpu, started = cpu_seconds(), time.monotonic()
-    report, outputs = evaluate_model(args.smt_model, corpus, "dev", processes=1, lines=args.test)
-    return {"report": report, "outputs": outputs, "seconds": time.monotonic() - started, "cpu": cpu_seconds() - cpu}
+    report, outputs = evaluate_model(path, corpus, "dev", processes=1, lines=args.test)
+    return {"label": label, "path": path, "about": about, "report": report, "outputs": outputs,
+            "seconds": time.monotonic() - started, "cpu": cpu_seconds() - cpu}
 
 
 def spread(values: list[float]) -> tuple[float, float]:
@@ -459,14 +471,15 @@ def scores_table(models, smt, args) -> list[str]:
                      f"{number(m['bleu_tokens'], seeds=n)} | {number(m['ribes'], seeds=n)} | {number(m['exact_greedy'], 1, n)} | "
                      f"{number(m['exact_beam'], 1, n)} | {number(m['accuracy'], 1, n)} | {number(m['free_accuracy'], 1, n)} | "
                      f"{number(m['unknown'], 1, n)} |")
-    if smt is not None:
-        s = smt["report"]
+    for one in smt:
+        s = one["report"]
         unknown = "n/a" if s.unknown_rate is None else f"{100 * s.unknown_rate:.1f}"
-        lines.append(f"| statistical (tree-to-string) | – | | {s.bleu:.2f} | {s.bleu_tokenised:.2f} | {100 * s.ribes:.2f} | | "
+        lines.append(f"| {one['label']} | – | | {s.bleu:.2f} | {s.bleu_tokenised:.2f} | {100 * s.ribes:.2f} | | "
                      f"{100 * s.exact_match:.1f} | | | {unknown} |")
-        lines += ["", f"Statistical translator: `{args.smt_model}`{' — ' + args.smt_about if args.smt_about else ''}; "
+    for one in smt:
+        lines += ["", f"{one['label']}: `{one['path']}`{' — ' + one['about'] if one['about'] else ''}; "
                   f"its figures are `pseudogen evaluate` with `--split dev --split-lines {args.test}` "
-                  f"({smt['seconds']:.0f} s to translate and score)."]
+                  f"({one['seconds']:.0f} s to translate and score, one process)."]
     return lines + [""]
 
 
@@ -540,10 +553,10 @@ def ranking(models, smt, text2code: bool, args) -> list[str]:
     if close:
         lines.append("Within the spread over seeds (difference smaller than the two standard deviations together): "
                      + "; ".join(f"{a} vs {b}" for a, b in close) + ".")
-    if smt is not None and not text2code:
-        better = [m["label"] for m in models if m["bleu_beam"][0] > smt["report"].bleu]
-        lines.append(f"The statistical translator scores {smt['report'].bleu:.2f} BLEU on the same lines; neural models "
-                     f"above it: {', '.join(better) if better else 'none'}.")
+    for one in smt if not text2code else []:
+        better = [m["label"] for m in models if m["bleu_beam"][0] > one["report"].bleu]
+        lines.append(f"The {one['label']} translator scores {one['report'].bleu:.2f} BLEU on the same lines; neural "
+                     f"models above it: {', '.join(better) if better else 'none'}.")
     return lines + [""]
 
 
@@ -572,8 +585,8 @@ def samples_section(models, smt, test_examples, count: int = 3) -> list[str]:
         lines.append(f"  - reference: `{' '.join(test_examples[i].target)}`")
         for m in models:
             lines.append(f"  - {m['label']}: `{m['runs'][0]['translations'][i].text}`")
-        if smt is not None:
-            lines.append(f"  - statistical: `{smt['outputs'][i]}`")
+        for one in smt:
+            lines.append(f"  - {one['label']}: `{one['outputs'][i]}`")
     return lines + [""]
 
 
@@ -591,8 +604,8 @@ def results_json(models, smt, args) -> dict:
         "patience": args.patience,
         "models": {m["label"]: {**{k: v for k, v in m.items() if isinstance(v, tuple)},
                                 "runs": [run_figures(r) for r in m["runs"]]} for m in models},
-        "statistical": None if smt is None else {"model": str(args.smt_model), "bleu": smt["report"].bleu,
-                                                 "exact": smt["report"].exact_match, "ribes": smt["report"].ribes},
+        "statistical": [{"label": one["label"], "model": str(one["path"]), "bleu": one["report"].bleu,
+                         "exact": one["report"].exact_match, "ribes": one["report"].ribes} for one in smt],
     }
 
 
