@@ -545,9 +545,13 @@ def attention_section(models, heatmaps, figures: Path) -> list[str]:
 
 def ranking(models, smt, text2code: bool, args) -> list[str]:
     key, metric = ("exact_beam", "exact match % (beam)") if text2code else ("bleu_beam", "BLEU (beam)")
+    lines = ["## Ranking", ""]
+    if text2code and not any(m[key][0] > 0 for m in models):
+        lines.append("No model matches any reference exactly, so exact match ranks nothing; BLEU does.")
+        key, metric = "bleu_beam", "BLEU (beam)"
     ordered = sorted(models, key=lambda m: -m[key][0] if not math.isnan(m[key][0]) else math.inf)
     shown = [f"{m['label']} ({number(m[key], 2, len(m['runs']))})" for m in ordered]
-    lines = ["## Ranking", "", f"By {metric} on the held-out lines, as measured here: " + " > ".join(shown) + "."]
+    lines.append(f"By {metric} on the held-out lines, as measured here: " + " > ".join(shown) + ".")
     close = [(a["label"], b["label"]) for a, b in zip(ordered, ordered[1:])
              if len(a["runs"]) > 1 and len(b["runs"]) > 1 and a[key][0] - b[key][0] < a[key][1] + b[key][1]]
     if close:
