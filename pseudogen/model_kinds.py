@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from pseudogen.errors import PseudogenError
-from pseudogen.translation import Translator, translate_lines
+from pseudogen.translation import Translation, Translator, translate_lines, translate_safely
 
 if TYPE_CHECKING:
     from pseudogen.evaluate.report import EvaluationReport
@@ -73,6 +73,13 @@ def write_translations(translator: Translator, lines: Iterable[str], out: TextIO
     return translate_lines(translator, lines, out, errors, name)
 
 
+def open_model_translator(model_dir: str, pop_limit: int | None = None) -> Callable[[str], Translation]:
+    """Open a statistical model once (in a worker) and return its per-statement translate function."""
+    from pseudogen.translator import StatisticalTranslator
+
+    return partial(translate_safely, StatisticalTranslator(model_dir, pop_limit=pop_limit))
+
+
 def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", by_construct: bool = False,
                    processes: int = 2, command: str | None = None,
                    on_error: Callable[[str, str], None] | None = None, *, beam: int | None = None,
@@ -85,7 +92,7 @@ def evaluate_model(model_dir: str | Path, corpus: str | Path, split: str = "dev"
     """
     from pseudogen.corpus.parallel import read_split, select_lines, split_label  # scoring needs sacrebleu: not imported to translate
     from pseudogen.corpus.resolve import resolve_corpus
-    from pseudogen.evaluate.run import (evaluate_translator, open_model_translator, report_errors,
+    from pseudogen.evaluate.run import (evaluate_translator, report_errors,
                                         score_translations, translate_pairs)
 
     corpus_dir = resolve_corpus(str(corpus))

@@ -424,7 +424,7 @@ def run_evaluate(run: StageContext, out: Path, bar) -> dict:
 
 def translate_in_chunks(model_path: Path, lines: list[str], processes: int, bar, chunks: int = 20) -> list:
     """The 1-best translation of each line over worker processes, a twentieth at a time for the progress bar."""
-    from pseudogen.evaluate.run import open_model_translator
+    from pseudogen.model_kinds import open_model_translator
     from pseudogen.workers import ParallelMap
 
     translated = []

@@ -61,7 +61,8 @@ def main() -> None:
 
     from pseudogen.corpus.parallel import read_split
     from pseudogen.corpus.spoc import TUNE_LINES, spoc_corpus_dir, tuning_boundary
-    from pseudogen.evaluate.run import evaluate_translator, open_model_translator
+    from pseudogen.evaluate.run import evaluate_translator
+    from pseudogen.model_kinds import open_model_translator
 
     corpus = spoc_corpus_dir(args.corpus)
     boundary = tuning_boundary(corpus / "dev.programs", TUNE_LINES)

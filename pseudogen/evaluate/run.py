@@ -27,7 +27,6 @@ place and scores as an empty sentence; each such statement is reported to
 """
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -35,7 +34,7 @@ from pseudogen.corpus.parallel import Pair, read_lines, read_split
 from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.evaluate.report import EvaluationReport, bleu_tokenization, corpus_tokenizer, evaluate
-from pseudogen.translation import Translation, Translator, translate_safely
+from pseudogen.translation import Translation, Translator
 from pseudogen.workers import ParallelMap
 
 
@@ -59,13 +58,6 @@ def evaluate_output_file(output_path: str | Path, corpus: str | Path, split: str
         command=command,
         code_language=code_language,
     )
-
-
-def open_model_translator(model_dir: str, pop_limit: int | None = None) -> Callable[[str], Translation]:
-    """Open a statistical model once (in a worker) and return its per-statement translate function."""
-    from pseudogen.translator import StatisticalTranslator
-
-    return partial(translate_safely, StatisticalTranslator(model_dir, pop_limit=pop_limit))
 
 
 def translation_sides(pairs: Sequence[Pair], direction: str) -> tuple[list[str], list[str]]:
