@@ -340,6 +340,12 @@ class ModelDirectory:
         weights = dict(weights) if weights is not None else {**self.weights, NEURAL_FEATURE: NEURAL_INITIAL_WEIGHT}
         return replace(self, neural=NeuralFeature(NEURAL_DIR, nbest, weights).validate(str(self.path)))
 
+    def with_reranking_weights(self, weights: Mapping[str, float]) -> ModelDirectory:
+        """The same model with other reranking weights for its neural feature (the tuner's result)."""
+        if self.neural is None:
+            raise PseudogenError("the model has no neural feature to rerank with", str(self.path))
+        return replace(self, neural=replace(self.neural, weights=dict(weights)).validate(str(self.path)))
+
 
 def _section(config: dict, name: str, place: str, required: bool = True) -> dict:
     section = config.get(name)

@@ -355,6 +355,7 @@ def _subset(lines: TuningSet, numbers: list[int], description: str) -> TuningSet
 
 
 def run_tune(run: StageContext, out: Path, bar) -> dict:
+    from pseudogen.tune.corpus_tuning import with_tuned_reranker
 
     config = run.config
     model = assemble_model(out / "model", run.path("extract") / "rules.sqlite", run.path("lm") / "lm.arpa", config)
@@ -369,15 +370,9 @@ def run_tune(run: StageContext, out: Path, bar) -> dict:
         return {"tuner": "none", "tuning_set": tuning.description, "tuning_lines": len(tuning.code)}
     result = _tune_weights(model.path, tuning, dict(model.weights), config, bar)
     model = model.with_weights(result.weights)
-    rerank = {}
-    if model.neural is not None:
-        from pseudogen.tune.corpus_tuning import tune_reranker
-
-        found = tune_reranker(model.path, tuning.code, tuning.target, result.weights, model.neural.nbest,
-                              config.run.processes, config.tune.tune_seed, config.tune.mert_restarts,
-                              mode=config.tune.neural_tune)
-        model = model.with_neural(model.path / model.neural.checkpoint, model.neural.nbest, found.weights)
-        rerank = {"reranked_bleu_before": round(found.bleu_before, 4), "reranked_bleu": round(found.bleu, 4)}
+    model, found = with_tuned_reranker(model, tuning.code, tuning.target, config.tune, config.run.processes)
+    rerank = {} if found is None else {"reranked_bleu_before": round(found.bleu_before, 4),
+                                       "reranked_bleu": round(found.bleu, 4)}
     model.save()
     write_lines_atomic(out / "tuning.tsv", ["iteration\tbleu\tweights"] + [
         f"{r.iteration}\t{r.bleu:.4f}\t{json.dumps(r.weights, sort_keys=True)}" for r in result.history])

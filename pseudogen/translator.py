@@ -180,7 +180,7 @@ class StatisticalTranslator:
         """The outputs with the neural feature added, best first by the reranking weights."""
         for translation, value in zip(found, self._scorer.log10_probs(line, [t.text for t in found])):
             translation.features[NEURAL_FEATURE] = value
-            translation.score = sum(self.rerank_weights.get(name, 0.0) * v for name, v in translation.features.items())
+            translation.score = weighted(self.rerank_weights, translation.features)
         return sorted(found, key=lambda t: -t.score)
 
     def nbest_tree(self, tree: Tree, n: int) -> list[StatisticalTranslation]:
@@ -200,10 +200,14 @@ class StatisticalTranslator:
         features = derivation.rule_features()
         if self.lm is not None:
             features["lm"] = self.lm.sentence_score(words)
-        score = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return StatisticalTranslation(text=self.detokenize(words), words=words, score=score,
+        return StatisticalTranslation(text=self.detokenize(words), words=words, score=weighted(self.weights, features),
                                       unknown=float(features.get(UNKNOWN_FEATURE, 0.0)), features=features,
                                       derivation=derivation)
+
+
+def weighted(weights: Mapping[str, float], features: Mapping[str, float]) -> float:
+    """The score of a feature vector: the weighted sum (a feature without a weight weighs 0)."""
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
 
 
 def decode_lines(

@@ -46,6 +46,22 @@ def complete_model(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def sample_neural_checkpoint(tmp_path_factory):
+    """A tiny attention+copy code→text checkpoint of the sample corpus (one epoch): its directory."""
+    pytest.importorskip("torch")
+    from pseudogen.neural.config import NeuralConfig
+    from pseudogen.neural.data import load_examples
+    from pseudogen.neural.train import train
+
+    config = NeuralConfig(arch="attention", copy=True, text_language="en", embed_size=16, hidden_size=16,
+                          min_count=0, epochs=1, threads=1, batch_size=32, beam=2)
+    examples = {split: load_examples("sample", split, config.direction, config.text_language) for split in ("train", "dev")}
+    path = tmp_path_factory.mktemp("neural") / "checkpoint"
+    train(config, examples["train"], examples["dev"], progress=False).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def sample_cpp_model(tmp_path_factory):
     """A small untuned C++ -> English model of the SPoC slice `corpora/sample-cpp`, made by `pseudogen train`."""
     from pathlib import Path

@@ -19,18 +19,8 @@ def statistical_model(sample_model):
 
 
 @pytest.fixture(scope="module")
-def neural_model(tmp_path_factory):
-    pytest.importorskip("torch")
-    from pseudogen.neural.config import NeuralConfig
-    from pseudogen.neural.data import load_examples
-    from pseudogen.neural.train import train
-
-    config = NeuralConfig(arch="attention", copy=True, text_language="en", embed_size=16, hidden_size=16,
-                          min_count=0, epochs=1, threads=1, batch_size=32, beam=2)
-    examples = {split: load_examples("sample", split, config.direction, config.text_language) for split in ("train", "dev")}
-    path = tmp_path_factory.mktemp("neural") / "checkpoint"
-    train(config, examples["train"], examples["dev"], progress=False).save(path)
-    return path
+def neural_model(sample_neural_checkpoint):
+    return sample_neural_checkpoint
 
 
 @pytest.mark.slow

@@ -37,6 +37,7 @@ from pseudogen.corpus.resolve import resolve_corpus
 from pseudogen.errors import PseudogenError
 from pseudogen.model import NEURAL_FEATURE, ModelDirectory
 from pseudogen.model_kinds import evaluate_model
+from pseudogen.stages import link_or_copy
 from pseudogen.text import get_tokenizer
 from pseudogen.tune.corpus_tuning import reference_words, tune_model, tune_reranker
 
@@ -47,13 +48,9 @@ def fresh_model(untuned: Path, target: Path) -> ModelDirectory:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for item in untuned.iterdir():
-        if item.is_file() and item.name != "TUNED":
-            try:
-                (target / item.name).hardlink_to(item)
-            except OSError:
-                shutil.copyfile(item, target / item.name)
-    (target / "model.toml").unlink()
-    shutil.copyfile(untuned / "model.toml", target / "model.toml")
+        if item.is_file() and item.name not in ("TUNED", "model.toml"):
+            link_or_copy(item, target / item.name)
+    shutil.copyfile(untuned / "model.toml", target / "model.toml")  # a copy: it is rewritten
     return ModelDirectory.load(target)
 
 
@@ -85,7 +82,7 @@ def reranked(plain: Path, target: Path, corpus: Path, half: str, seed: int, chec
     result = tune_reranker(target, [pair.code for pair in pairs], references, model.weights, nbest, processes, seed,
                            mode=mode)
     seconds = time.monotonic() - started
-    model.with_neural(target / model.neural.checkpoint, nbest, result.weights).save()
+    model.with_reranking_weights(result.weights).save()
     say(f"  reranker ({mode}) on {half}: tuning BLEU {result.bleu_before:.2f} -> {result.bleu:.2f} "
         f"({result.hypotheses:,} outputs)")
     done.write_text(f"{seconds:.1f}\n")

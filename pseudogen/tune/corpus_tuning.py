@@ -84,6 +84,17 @@ class RerankResult(NamedTuple):
 RERANK_MODES = ("neural", "all")
 
 
+def with_tuned_reranker(model, code_lines: Sequence[str], references: Sequence[Sequence[str]], settings: TuneConfig,
+                        processes: int = 2, pop_limit: int | None = None):
+    """(the model with its reranking weights tuned, the RerankResult) for a model whose search weights are tuned;
+    (the model, None) when it has no neural feature."""
+    if model.neural is None:
+        return model, None
+    found = tune_reranker(model.path, code_lines, references, model.weights, model.neural.nbest, processes,
+                          settings.tune_seed, settings.mert_restarts, pop_limit, settings.neural_tune)
+    return model.with_reranking_weights(found.weights), found
+
+
 def tune_reranker(model_dir: str | Path, code_lines: Sequence[str], references: Sequence[Sequence[str]],
                   search_weights: Mapping[str, float], nbest: int, processes: int = 2, seed: int = 0,
                   restarts: int = 10, pop_limit: int | None = None, mode: str = "neural") -> RerankResult:
@@ -145,11 +156,7 @@ def tune_model(model_dir: str | Path, corpus: str | Path, split: str = "dev", se
     result = tune_lines(partial(open_model_decoder, str(model_dir), pop_limit), code, references, model.weights,
                         processes, settings.tune_nbest, on_iteration=on_iteration, **tuner_options(settings))
     model = model.with_weights(result.weights)
-    if model.neural is not None:
-        rerank = tune_reranker(model_dir, code, references, result.weights, model.neural.nbest, processes,
-                               settings.tune_seed, settings.mert_restarts, pop_limit, settings.neural_tune)
-        model = model.with_neural(model.path / model.neural.checkpoint, model.neural.nbest, rerank.weights)
-        result.rerank = rerank
+    model, result.rerank = with_tuned_reranker(model, code, references, settings, processes, pop_limit)
     if save:
         model.save()
     return result
